@@ -1,0 +1,131 @@
+"""Pairings (one mentor with one mentee or a circle), coordinator rules and check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentordesk.models.base import Base, str_enum, utcnow
+from mentordesk.models.enums import Cadence, CheckinOutcome, PairingRuleKind, PairingStatus
+
+if TYPE_CHECKING:
+    from mentordesk.models.participant import Participant
+    from mentordesk.models.programme import Programme
+
+
+class Pairing(Base):
+    """One mentor with one mentee, or with several mentees in a group circle."""
+
+    __tablename__ = "pairing"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="dates_ordered"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    circle_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[PairingStatus] = mapped_column(
+        str_enum(PairingStatus, "pairing_status"), default=PairingStatus.PROPOSED, index=True
+    )
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    cadence: Mapped[Cadence] = mapped_column(
+        str_enum(Cadence, "pairing_cadence"), default=Cadence.FORTNIGHTLY
+    )
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="pairings")
+    mentor: Mapped[Participant] = relationship(foreign_keys=[mentor_id])
+    members: Mapped[list[PairingMember]] = relationship(
+        back_populates="pairing", cascade="all, delete-orphan"
+    )
+    checkins: Mapped[list[Checkin]] = relationship(
+        back_populates="pairing", cascade="all, delete-orphan", order_by="Checkin.scheduled_start"
+    )
+
+
+class PairingMember(Base):
+    """A mentee in a pairing (exactly one for one-on-one, several for a circle)."""
+
+    __tablename__ = "pairing_member"
+    __table_args__ = (UniqueConstraint("pairing_id", "mentee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("pairing.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+
+    pairing: Mapped[Pairing] = relationship(back_populates="members")
+    mentee: Mapped[Participant] = relationship(back_populates="memberships")
+
+
+class PairingRule(Base):
+    """A coordinator's lock or ban on one mentor and mentee, honoured by every re-run."""
+
+    __tablename__ = "pairing_rule"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "mentor_id", "mentee_id"),
+        CheckConstraint("mentor_id <> mentee_id", name="distinct_people"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    kind: Mapped[PairingRuleKind] = mapped_column(str_enum(PairingRuleKind, "pairing_rule_kind"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Checkin(Base):
+    """A scheduled meeting of a pairing, with its calendar identity."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("ical_uid"),
+        CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration_range"),
+        CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("pairing.id", ondelete="CASCADE"), index=True
+    )
+    scheduled_start: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    outcome: Mapped[CheckinOutcome] = mapped_column(
+        str_enum(CheckinOutcome, "checkin_outcome"), default=CheckinOutcome.SCHEDULED
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ical_uid: Mapped[str] = mapped_column(String(255))
+    ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    pairing: Mapped[Pairing] = relationship(back_populates="checkins")

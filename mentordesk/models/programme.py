@@ -1,0 +1,142 @@
+"""The programme: objectives, KPIs with targets, and KPI measurements over time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentordesk.models.base import Base, str_enum, utcnow
+from mentordesk.models.enums import Cadence, KpiDirection, ProgrammeFormat, ProgrammeStructure
+
+if TYPE_CHECKING:
+    from mentordesk.models.pairing import Pairing
+
+
+class Programme(Base):
+    """A mentoring programme: its purpose, dates, shape and branding."""
+
+    __tablename__ = "programme"
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="dates_ordered"),
+        CheckConstraint("default_duration_minutes BETWEEN 5 AND 480", name="duration_range"),
+        CheckConstraint("circle_min_size >= 1 AND circle_max_size >= circle_min_size",
+                        name="circle_sizes"),
+        UniqueConstraint("name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    format: Mapped[ProgrammeFormat] = mapped_column(
+        str_enum(ProgrammeFormat, "programme_format"), default=ProgrammeFormat.ONE_ON_ONE
+    )
+    structure: Mapped[ProgrammeStructure] = mapped_column(
+        str_enum(ProgrammeStructure, "programme_structure"), default=ProgrammeStructure.FORMAL
+    )
+    default_cadence: Mapped[Cadence] = mapped_column(
+        str_enum(Cadence, "programme_cadence"), default=Cadence.FORTNIGHTLY
+    )
+    default_duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    circle_min_size: Mapped[int] = mapped_column(Integer, default=3)
+    circle_max_size: Mapped[int] = mapped_column(Integer, default=6)
+    coordinator_name: Mapped[str] = mapped_column(String(200), default="")
+    coordinator_email: Mapped[str] = mapped_column(String(320), default="")
+    brand_primary_color: Mapped[str] = mapped_column(String(7), default="#2E5E8C")
+    brand_accent_color: Mapped[str] = mapped_column(String(7), default="#F2A541")
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="Objective.position"
+    )
+    kpis: Mapped[list[Kpi]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="Kpi.position"
+    )
+    pairings: Mapped[list[Pairing]] = relationship(back_populates="programme")
+
+    def __repr__(self) -> str:
+        return f"<Programme id={self.id!r} name={self.name!r}>"
+
+
+class Objective(Base):
+    """A programme objective, tied to one of the organisation's strategic goals."""
+
+    __tablename__ = "objective"
+    __table_args__ = (CheckConstraint("length(trim(title)) > 0", name="title_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    organisational_goal: Mapped[str] = mapped_column(String(300), default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="objectives")
+    kpis: Mapped[list[Kpi]] = relationship(back_populates="objective")
+
+
+class Kpi(Base):
+    """A key performance indicator with a target value and unit."""
+
+    __tablename__ = "kpi"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "name"),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("objective.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float] = mapped_column(Float)
+    direction: Mapped[KpiDirection] = mapped_column(
+        str_enum(KpiDirection, "kpi_direction"), default=KpiDirection.INCREASE
+    )
+
+    programme: Mapped[Programme] = relationship(back_populates="kpis")
+    objective: Mapped[Objective | None] = relationship(back_populates="kpis")
+    measurements: Mapped[list[KpiMeasurement]] = relationship(
+        back_populates="kpi", cascade="all, delete-orphan", order_by="KpiMeasurement.measured_on"
+    )
+
+
+class KpiMeasurement(Base):
+    """One reading of a KPI on a given day."""
+
+    __tablename__ = "kpi_measurement"
+    __table_args__ = (UniqueConstraint("kpi_id", "measured_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), index=True)
+    measured_on: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    kpi: Mapped[Kpi] = relationship(back_populates="measurements")
