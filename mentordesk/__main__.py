@@ -1,0 +1,43 @@
+"""Entry point: ``mentordesk`` / ``python -m mentordesk``.
+
+With no sub-command the GUI starts (``--db PATH`` and ``--read-only`` are understood);
+with a sub-command (``mentordesk participants list``...) the CLI runs, without Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+
+GUI_FLAGS = {"--read-only"}
+GUI_OPTIONS = {"--db"}
+
+
+def wants_gui(argv: list[str]) -> bool:
+    """True when ``argv`` holds only the options the GUI understands."""
+    args = iter(argv)
+    for arg in args:
+        if arg in GUI_FLAGS:
+            continue
+        if arg in GUI_OPTIONS:
+            next(args, None)
+            continue
+        if any(arg.startswith(opt + "=") for opt in GUI_OPTIONS):
+            continue
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the GUI or run a CLI command; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if wants_gui(argv):
+        from mentordesk.app import main as gui_main
+
+        return gui_main(argv)
+    from mentordesk.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

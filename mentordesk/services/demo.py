@@ -1,0 +1,370 @@
+"""A realistic demo programme, so every screen has something true to show.
+
+About 80 people across six departments, with managers, levels, skills, development goals,
+interests, languages and time zones; a few pairings with check-ins and feedback. The data
+is generated from a fixed seed, so the demo is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mentordesk.errors import UserError
+from mentordesk.models import (
+    Audience,
+    Award,
+    Cadence,
+    Checkin,
+    CheckinOutcome,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FormPurpose,
+    Kpi,
+    KpiDirection,
+    KpiMeasurement,
+    Milestone,
+    Pairing,
+    PairingMember,
+    PairingStatus,
+    Participant,
+    ParticipantRole,
+    QuestionKind,
+    Resource,
+    ResourceKind,
+    StoryStatus,
+    SuccessStory,
+    TrainingAttendance,
+    TrainingSession,
+)
+from mentordesk.services.participants import (
+    ParticipantData,
+    SkillCache,
+    SkillLevel,
+    add_participant,
+)
+from mentordesk.services.programmes import (
+    KpiData,
+    ObjectiveData,
+    ProgrammeData,
+    create_programme,
+)
+
+DEMO_DOMAIN = "northwind-demo.example"
+
+FIRST_NAMES = [
+    "Amara", "Ben", "Chloé", "Dana", "Emeka", "Fatima", "Gareth", "Hana", "Ivan", "Jia",
+    "Kwame", "Laura", "Mateo", "Nadia", "Oliver", "Priya", "Quentin", "Rosa", "Sam", "Tomás",
+    "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë", "Aisling", "Bartosz", "Carmen", "Dmitri",
+    "Elif", "Finn", "Grace", "Hiroshi", "Inés", "Jonas", "Keira", "Łukasz", "Maya", "Niamh",
+]
+LAST_NAMES = [
+    "Okafor", "Fischer", "Martín", "Kowalski", "Nguyen", "Haddad", "Evans", "Sato", "Petrov",
+    "Chen", "Mensah", "Rossi", "Castaño", "Rahman", "Brown", "Sharma", "Dubois", "Silva",
+    "O'Brien", "Novák", "Iyer", "Lindqvist", "Wang", "Ortega", "Demir", "Müller", "Walsh",
+    "Nowak", "García", "Ivanova", "Yılmaz", "Murphy", "Takahashi", "Ferreira", "Jensen",
+    "Kelly", "Abebe", "Wiśniewski", "Patel", "Byrne",
+]
+
+LEVELS = [(1, "Associate"), (2, "Professional"), (3, "Senior"), (4, "Lead"), (5, "Manager"),
+          (6, "Head")]
+
+
+@dataclass(frozen=True)
+class _Department:
+    name: str
+    skills: tuple[str, ...]
+    titles: tuple[str, ...]
+    timezone: str
+    location: str
+    languages: tuple[str, ...]
+
+
+DEPARTMENTS = [
+    _Department("Engineering", ("Python", "System design", "Cloud infrastructure", "Testing",
+                                "Data analysis"),
+                ("Software Engineer", "Platform Engineer", "QA Engineer"),
+                "Europe/London", "London", ("English",)),
+    _Department("Sales", ("Negotiation", "Public speaking", "Account management",
+                          "Stakeholder management"),
+                ("Account Executive", "Sales Development Rep", "Key Account Manager"),
+                "America/New_York", "New York", ("English", "Spanish")),
+    _Department("Marketing", ("Content writing", "Brand strategy", "Data analysis",
+                              "Public speaking"),
+                ("Content Marketer", "Brand Manager", "Growth Analyst"),
+                "Europe/Madrid", "Madrid", ("Spanish", "English")),
+    _Department("Finance", ("Financial modelling", "Budgeting", "Data analysis",
+                            "Stakeholder management"),
+                ("Financial Analyst", "Accountant", "FP&A Analyst"),
+                "Europe/Warsaw", "Warsaw", ("Polish", "English")),
+    _Department("People & Culture", ("Coaching", "Conflict resolution", "Recruiting",
+                                     "Facilitation"),
+                ("HR Business Partner", "Recruiter", "L&D Specialist"),
+                "Europe/Dublin", "Dublin", ("English", "Irish")),
+    _Department("Operations", ("Project management", "Process improvement",
+                               "Supplier negotiation", "Data analysis"),
+                ("Operations Analyst", "Project Manager", "Logistics Coordinator"),
+                "Asia/Kolkata", "Bengaluru", ("English", "Hindi")),
+]
+
+LEADERSHIP_SKILLS = ("Leadership", "Strategic thinking", "Giving feedback", "Delegation")
+INTERESTS = ("Running", "Chess", "Photography", "Cooking", "Climbing", "Board games",
+             "Volunteering", "Jazz", "Gardening", "Cycling", "Reading", "Podcasts",
+             "Languages", "Yoga", "Hiking", "Film")
+
+DEMO_PROGRAMME_NAME = "Grow Together 2026"
+
+
+def database_is_empty(session: Session) -> bool:
+    """Whether there is no programme and no participant yet (the demo may be offered)."""
+    from mentordesk.models import Programme
+
+    return not (session.scalar(select(func.count(Programme.id)))
+                or session.scalar(select(func.count(Participant.id))))
+
+
+def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
+              progress: Callable[[int, int], None] | None = None) -> int:
+    """Fill an empty database with the demo programme; returns the programme id."""
+    if not database_is_empty(session):
+        raise UserError("The demo can only be loaded into an empty database; this one "
+                        "already has a programme or participants.")
+    rng = random.Random(seed)
+    today = today or datetime.now(UTC).date()
+    start = today - timedelta(days=70)
+    programme = create_programme(session, ProgrammeData(
+        name=DEMO_PROGRAMME_NAME,
+        description=("A six-month peer-mentoring programme pairing experienced colleagues "
+                     "with people growing into new responsibilities, across departments."),
+        start_date=start, end_date=start + timedelta(days=182),
+        default_cadence=Cadence.FORTNIGHTLY, default_duration_minutes=45,
+        agenda="1. Wins since last time\n2. One challenge\n3. Next step and who owns it",
+        coordinator_name="Alex Morgan", coordinator_email=f"alex.morgan@{DEMO_DOMAIN}",
+        objectives=(
+            ObjectiveData("Grow the next generation of leaders",
+                          "Strategy 2027: fill 60% of leadership roles from within"),
+            ObjectiveData("Break down silos between departments",
+                          "Strategy 2027: one company, one customer view"),
+            ObjectiveData("Keep the people we hire", "People plan: regretted attrition below 8%"),
+        ),
+        kpis=(
+            KpiData("Pairs meeting regularly", 85, "%", 0, objective="Grow the next generation "
+                    "of leaders"),
+            KpiData("Participant satisfaction", 4.2, "out of 5", 3.6),
+            KpiData("Cross-department pairs", 70, "%", 20,
+                    objective="Break down silos between departments"),
+            KpiData("Regretted attrition among participants", 8, "%", 12,
+                    direction=KpiDirection.DECREASE, objective="Keep the people we hire"),
+        ),
+    ))
+    skills = SkillCache(session)
+    people: list[tuple[int, str, int, str]] = []  # id, department, rank, role
+    names = _unique_names(rng, 80)
+    per_department = [14, 14, 13, 13, 13, 13]
+    total = sum(per_department)
+    done = 0
+    for dept, count in zip(DEPARTMENTS, per_department, strict=True):
+        head_email = ""
+        leads: list[str] = []
+        for index in range(count):
+            first, last = names.pop()
+            rank = 6 if index == 0 else (5 if index in (1, 2) else rng.choice([1, 1, 2, 2, 3, 3, 4]))
+            email = f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}".lower().replace("'", "")
+            manager = "" if index == 0 else (head_email if rank == 5 else rng.choice(leads))
+            own = rng.sample(dept.skills, k=min(len(dept.skills), rng.randint(2, 4)))
+            levels = [SkillLevel(s, min(5, max(1, rank - 1 + rng.randint(0, 2)))) for s in own]
+            if rank >= 4:
+                levels += [SkillLevel(s, min(5, rank - 1 + rng.randint(0, 1)))
+                           for s in rng.sample(LEADERSHIP_SKILLS, k=2)]
+            wanted_pool = [s for s in (*LEADERSHIP_SKILLS, *rng.choice(DEPARTMENTS).skills)
+                           if s not in own]
+            goals = tuple(dict.fromkeys(rng.sample(wanted_pool, k=2)))
+            role = (ParticipantRole.MENTOR if rank >= 5 else ParticipantRole.BOTH if rank == 4
+                    else ParticipantRole.MENTEE)
+            extra = [] if rng.random() < 0.6 else [rng.choice(["French", "German", "Portuguese",
+                                                               "Polish", "Spanish"])]
+            record = add_participant(session, ParticipantData(
+                full_name=f"{first} {last}",
+                preferred_name=first if rng.random() < 0.2 else "",
+                email=email,
+                department=dept.name,
+                job_title=(f"Head of {dept.name}" if rank == 6 else f"{dept.name} Manager"
+                           if rank == 5 else rng.choice(dept.titles)),
+                manager_email=manager,
+                level=f"L{rank} {dict(LEVELS)[rank]}",
+                level_rank=rank,
+                location=dept.location,
+                timezone=dept.timezone,
+                languages=(*dept.languages, *extra),
+                skills=tuple(levels),
+                goals=goals if role != ParticipantRole.MENTOR else goals[:1],
+                interests=tuple(rng.sample(INTERESTS, k=rng.randint(1, 3))),
+                role=role,
+                mentor_capacity=(2 if rank == 6 else 3 if rank == 5 else 1) if role != "mentee"
+                else 0,
+                availability_notes=rng.choice(["", "", "Prefers mornings", "Not on Fridays",
+                                               "Part-time: Mon–Wed"]),
+                consent_stories=rng.random() < 0.5,
+                consent_photos=rng.random() < 0.3,
+            ), skills)
+            if index == 0:
+                head_email = email
+            if rank == 5:
+                leads.append(email)
+            people.append((record.id, dept.name, rank, role.value))
+            done += 1
+            if progress:
+                progress(done, total)
+    _add_activity(session, rng, programme.id, people, start, today)
+    return programme.id
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    return "".join(c for c in folded if c.isascii() and (c.isalnum() or c == "'"))
+
+
+def _unique_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    pairs = [(f, s) for f in FIRST_NAMES for s in LAST_NAMES]
+    rng.shuffle(pairs)
+    firsts: set[str] = set()
+    chosen: list[tuple[str, str]] = []
+    for first, last in pairs:  # each first name at most twice keeps the list readable
+        if list(f for f, _ in chosen).count(first) < 2 and last not in {s for _, s in chosen}:
+            chosen.append((first, last))
+            firsts.add(first)
+        if len(chosen) == min(count, len(LAST_NAMES)):
+            break
+    while len(chosen) < count:
+        first, last = rng.choice(pairs)
+        if (first, last) not in chosen:
+            chosen.append((first, last))
+    return chosen
+
+
+def _add_activity(session: Session, rng: random.Random, programme_id: int,
+                  people: list[tuple[int, str, int, str]], start: date, today: date) -> None:
+    """Pairings, check-ins, feedback, KPI readings, recognition, resources and training."""
+    mentors = [p for p in people if p[3] in ("mentor", "both")]
+    mentees = [p for p in people if p[3] == "mentee"]
+    rng.shuffle(mentees)
+    uid = lambda: f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@mentordesk"  # noqa: E731
+    pairings: list[Pairing] = []
+    used_mentors: set[int] = set()
+    for mentee in mentees[:10]:
+        mentor = next((m for m in mentors if m[1] != mentee[1] and m[0] not in used_mentors), None)
+        if mentor is None:
+            break
+        used_mentors.add(mentor[0])
+        status = PairingStatus.ACTIVE if len(pairings) < 8 else PairingStatus.PROPOSED
+        pairing = Pairing(programme_id=programme_id, mentor_id=mentor[0], status=status,
+                          start_date=start + timedelta(days=7) if status == "active" else None,
+                          cadence=Cadence.FORTNIGHTLY, score=round(rng.uniform(62, 94), 1),
+                          explanation=f"{mentor[1]} and {mentee[1]}: cross-functional",
+                          members=[PairingMember(mentee_id=mentee[0])])
+        session.add(pairing)
+        pairings.append(pairing)
+    session.flush()
+    tz = ZoneInfo("Europe/London")
+    for pairing in pairings:
+        if pairing.status != PairingStatus.ACTIVE or pairing.start_date is None:
+            continue
+        day = pairing.start_date + timedelta(days=rng.randint(0, 4))
+        hour = rng.choice([9, 10, 11, 14, 15])
+        for n in range(8):
+            when = datetime.combine(day + timedelta(days=14 * n), time(hour), tz)
+            past = when.date() < today
+            outcome = (rng.choice([CheckinOutcome.HELD] * 5 + [CheckinOutcome.MISSED])
+                       if past else CheckinOutcome.SCHEDULED)
+            session.add(Checkin(pairing_id=pairing.id, scheduled_start=when.astimezone(UTC),
+                                duration_minutes=45, timezone="Europe/London", outcome=outcome,
+                                notes="Talked through goals and next steps"
+                                if outcome == CheckinOutcome.HELD else "",
+                                ical_uid=uid(), ical_sequence=0))
+    form = FeedbackForm(programme_id=programme_id, title="Mid-programme check", audience=
+                        Audience.EVERYONE, introduction="Five minutes, honest answers welcome.",
+                        questions=[
+                            FeedbackQuestion(position=1, kind=QuestionKind.RATING, scale_max=5,
+                                             required=True,
+                                             text="How valuable are your check-ins?"),
+                            FeedbackQuestion(position=2, kind=QuestionKind.YES_NO,
+                                             text="Are you meeting as often as planned?"),
+                            FeedbackQuestion(position=3, kind=QuestionKind.TEXT,
+                                             text="What has been most useful so far?"),
+                        ])
+    session.add(form)
+    session.add(FeedbackForm(programme_id=programme_id, title="Mentoring readiness survey",
+                             purpose=FormPurpose.READINESS, audience=Audience.STAKEHOLDERS,
+                             questions=[FeedbackQuestion(
+                                 position=1, kind=QuestionKind.RATING, scale_max=5,
+                                 text="Managers here make time for developing others.")]))
+    session.flush()
+    comments = ["Clearer view of where I want to be in two years.",
+                "Practising difficult conversations before having them.",
+                "Learning how Finance thinks about our projects.",
+                "Honest feedback on my presentation style."]
+    for pairing in pairings[:6]:
+        for person in (pairing.mentor_id, pairing.members[0].mentee_id):
+            rating = float(rng.choice([3, 4, 4, 5, 5]))
+            session.add(FeedbackResponse(form_id=form.id, participant_id=person,
+                                         pairing_id=pairing.id, answers=[
+                FeedbackAnswer(question_id=form.questions[0].id, value_number=rating),
+                FeedbackAnswer(question_id=form.questions[1].id,
+                               value_text=rng.choice(["yes", "yes", "no"])),
+                FeedbackAnswer(question_id=form.questions[2].id, value_text=rng.choice(comments)),
+            ]))
+    for kpi in session.scalars(select(Kpi).where(Kpi.programme_id == programme_id)):
+        value = kpi.baseline_value or 0.0
+        for month in range(3):
+            value += (kpi.target_value - value) * rng.uniform(0.2, 0.45)
+            session.add(KpiMeasurement(kpi_id=kpi.id, measured_on=start + timedelta(days=30 * month),
+                                       value=round(value, 1)))
+    milestone = Milestone(programme_id=programme_id, name="Six check-ins held",
+                          description="Met six times and kept going.", checkins_required=6)
+    session.add(milestone)
+    session.add(Milestone(programme_id=programme_id, name="Programme completed",
+                          description="Saw the programme through to the end."))
+    session.flush()
+    first = pairings[0]
+    session.add(Award(programme_id=programme_id, participant_id=first.mentor_id,
+                      milestone_id=milestone.id, title="Mentor of the quarter",
+                      citation="For patient, practical guidance.", awarded_on=today))
+    storyteller = session.get(Participant, first.members[0].mentee_id)
+    if storyteller is not None:
+        storyteller.consent_stories = True
+        session.add(SuccessStory(programme_id=programme_id, participant_id=storyteller.id,
+                                 pairing_id=first.id, title="From analyst to team lead",
+                                 body="Six months ago I had never led a meeting. My mentor "
+                                      "helped me plan my first stand-up and then my first "
+                                      "retrospective.",
+                                 quote="I stopped waiting to feel ready.",
+                                 consent_given_on=today, status=StoryStatus.APPROVED))
+    for title, kind, audience in (
+        ("Active listening in ten minutes", ResourceKind.ARTICLE, Audience.EVERYONE),
+        ("Giving feedback that lands (SBI model)", ResourceKind.VIDEO, Audience.MENTORS),
+        ("First meeting agenda", ResourceKind.TEMPLATE, Audience.EVERYONE),
+        ("Setting SMART development goals", ResourceKind.ARTICLE, Audience.MENTEES),
+    ):
+        session.add(Resource(programme_id=programme_id, title=title, kind=kind,
+                             audience=audience, description=title + ".",
+                             tags="communication"))
+    training = TrainingSession(programme_id=programme_id, title="Mentor kick-off workshop",
+                               topic="Active listening and constructive feedback",
+                               audience=Audience.MENTORS,
+                               starts_at=datetime.combine(start, time(10), tz).astimezone(UTC),
+                               duration_minutes=90, facilitator="Alex Morgan",
+                               location="Online")
+    training.attendance = [TrainingAttendance(participant_id=m[0], attended=rng.random() < 0.85)
+                           for m in mentors[:12]]
+    session.add(training)
