@@ -27,6 +27,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -362,6 +363,12 @@ def _row_counts(conn: Any) -> dict[str, int]:
             for n in names if n != "alembic_version"}
 
 
+def _explicit_indexes(conn: Any) -> set[str]:
+    """Indexes created by the schema (not SQLite's automatic ones)."""
+    return {r[0] for r in conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
+
+
 def upgrade_schema(engine: Engine, target: str = "head") -> None:
     """Run Alembic migrations in one transaction, foreign keys off, row counts checked.
 
@@ -379,7 +386,18 @@ def upgrade_schema(engine: Engine, target: str = "head") -> None:
         try:
             with conn.begin():
                 before = _row_counts(conn)
-                command.upgrade(_alembic_config(conn), target)
+                indexes_before = _explicit_indexes(conn)
+                with warnings.catch_warnings():
+                    # Batch rebuilds cannot reflect expression indexes; we check below
+                    # that every index is still there instead.
+                    warnings.filterwarnings("ignore", message=".*expression-based index.*")
+                    command.upgrade(_alembic_config(conn), target)
+                lost_indexes = indexes_before - _explicit_indexes(conn)
+                if lost_indexes:
+                    raise MigrationError(
+                        "The upgrade would have dropped the indexes "
+                        f"{', '.join(sorted(lost_indexes))}; it was rolled back."
+                    )
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise MigrationError(
@@ -393,6 +411,14 @@ def upgrade_schema(engine: Engine, target: str = "head") -> None:
                     raise MigrationError(
                         f"The upgrade changed row counts ({detail}); it was rolled back."
                     )
+        except MigrationError:
+            raise
+        except Exception as exc:
+            log.exception("schema upgrade failed")
+            raise MigrationError(
+                f"The database could not be upgraded ({type(exc).__name__}); it was rolled "
+                "back and is unchanged, and a backup was kept."
+            ) from exc
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentordesk.models.base import Base, str_enum, utcnow
 from mentordesk.models.enums import Audience, FormPurpose, QuestionKind
+
+if TYPE_CHECKING:
+    from mentordesk.models.programme import Programme
 
 
 class FeedbackForm(Base):
@@ -40,6 +44,7 @@ class FeedbackForm(Base):
     introduction: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    programme: Mapped[Programme] = relationship()
     questions: Mapped[list[FeedbackQuestion]] = relationship(
         back_populates="form", cascade="all, delete-orphan", order_by="FeedbackQuestion.position"
     )

@@ -99,7 +99,9 @@ class Participant(Base):
     languages: Mapped[list[ParticipantLanguage]] = relationship(
         back_populates="participant", cascade="all, delete-orphan"
     )
-    memberships: Mapped[list[PairingMember]] = relationship(back_populates="mentee")
+    memberships: Mapped[list[PairingMember]] = relationship(
+        back_populates="mentee", passive_deletes=True
+    )
 
     @property
     def display_name(self) -> str:

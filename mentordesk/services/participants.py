@@ -394,8 +394,9 @@ def add_participant(session: Session, data: ParticipantData,
     if errors:
         raise ValidationError(errors)
     person = Participant()
+    with session.no_autoflush:
+        _apply(session, person, data, skills or SkillCache(session))
     session.add(person)
-    _apply(session, person, data, skills or SkillCache(session))
     session.flush()
     _link_reports(session, person)
     audit.record(session, "add", "participant", person.id)
@@ -415,7 +416,8 @@ def update_participant(session: Session, participant_id: int,
             errors["manager_email"] = "that person reports to this participant"
     if errors:
         raise ValidationError(errors)
-    _apply(session, person, data, SkillCache(session))
+    with session.no_autoflush:
+        _apply(session, person, data, SkillCache(session))
     session.flush()
     if before.email.lower() != data.email.lower():
         _link_reports(session, person)

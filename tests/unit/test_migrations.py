@@ -1,0 +1,168 @@
+"""Migrations: from empty, from an older schema holding data, and the safety nets."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+import warnings
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from mentordesk import db as dbmod
+from mentordesk.db import Database, known_revisions, list_backups
+from mentordesk.errors import MigrationError
+from mentordesk.models import Base
+from mentordesk.services.demo import load_demo
+
+MIGRATIONS = Path(dbmod.__file__).parent / "migrations"
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names
+                if n != "alembic_version"}
+    finally:
+        con.close()
+
+
+def _revision(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return str(con.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_fresh_database_matches_the_models_exactly(db: Database) -> None:
+    head, _ = known_revisions()
+    assert _revision(db.path) == head
+    with db.engine.connect() as conn, warnings.catch_warnings():
+        # SQLite cannot reflect expression indexes; they are checked separately below.
+        warnings.filterwarnings("ignore", message=".*expression-based index.*")
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == []
+    con = sqlite3.connect(db.path)
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    con.close()
+    assert {"uq_participant_email_ci", "uq_skill_name_ci"} <= indexes
+
+
+@pytest.fixture
+def extra_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install a further revision after head, written by the test."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head, _ = known_revisions()
+    original = dbmod._alembic_config
+
+    def config(connection=None):
+        cfg = original(connection)
+        cfg.set_main_option("script_location", str(scripts))
+        return cfg
+
+    monkeypatch.setattr(dbmod, "_alembic_config", config)
+
+    def write(body: str) -> None:
+        lines = [
+            "import sqlalchemy as sa",
+            "from alembic import op",
+            'revision = "9000_test"',
+            f"down_revision = {head!r}",
+            "branch_labels = None",
+            "depends_on = None",
+            "",
+            "def upgrade():",
+            textwrap.indent(textwrap.dedent(body).strip(), "    "),
+            "",
+            "def downgrade():",
+            "    pass",
+        ]
+        (scripts / "versions" / "9000_test.py").write_text("\n".join(lines) + "\n")
+    return write
+
+
+def _demo_database(path: Path) -> None:
+    database = Database.open(path)
+    with database.Session.begin() as s:
+        load_demo(s)
+    database.close()
+
+
+def test_table_rebuilding_migration_keeps_every_child_row(db_path: Path,
+                                                          extra_migration) -> None:
+    _demo_database(db_path)
+    before = _counts(db_path)
+    assert before["feedback_answer"] > 0 and before["checkin"] > 0
+    # Rebuild the parents of nearly every table, as a batch migration on SQLite does. With
+    # foreign keys on, each DROP TABLE would cascade and delete the children.
+    extra_migration("""
+        from mentordesk.migrations.helpers import recreate_expression_indexes
+        for table in ("participant", "programme", "pairing", "feedback_form", "skill"):
+            with op.batch_alter_table(table, recreate="always") as batch:
+                batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
+        recreate_expression_indexes()
+    """)
+    Database.open(db_path).close(backup=False)
+    assert _revision(db_path) == "9000_test"
+    assert _counts(db_path) == before
+    assert "pre-migration" in [b.reason for b in list_backups(db_path)]
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+
+
+def test_migration_that_loses_rows_is_rolled_back(db_path: Path, extra_migration) -> None:
+    _demo_database(db_path)
+    before = _counts(db_path)
+    head = _revision(db_path)
+    extra_migration("""
+        op.execute("DELETE FROM checkin WHERE outcome = 'missed'")
+        op.add_column("checkin", sa.Column("extra", sa.Integer(), nullable=True))
+    """)
+    with pytest.raises(MigrationError, match="row counts.*checkin"):
+        Database.open(db_path)
+    assert _counts(db_path) == before
+    assert _revision(db_path) == head
+    con = sqlite3.connect(db_path)
+    assert "extra" not in [r[1] for r in con.execute("PRAGMA table_info(checkin)")]
+    con.close()
+    with pytest.raises(MigrationError):  # the lock was released despite the failure
+        Database.open(db_path)
+
+
+def test_failing_migration_leaves_database_unchanged_and_backed_up(
+        db_path: Path, extra_migration) -> None:
+    _demo_database(db_path)
+    before = _counts(db_path)
+    extra_migration("""
+        op.add_column("participant", sa.Column("extra", sa.Integer(), nullable=True))
+        raise RuntimeError("bug in a migration")
+    """)
+    with pytest.raises(MigrationError, match="rolled back"):
+        Database.open(db_path)
+    assert _counts(db_path) == before
+    con = sqlite3.connect(db_path)
+    assert "extra" not in [r[1] for r in con.execute("PRAGMA table_info(participant)")]
+    con.close()
+    backup = next(b for b in list_backups(db_path) if b.reason == "pre-migration")
+    assert _counts(backup.path) == before
+
+
+def test_rebuild_that_drops_the_case_insensitive_email_index_is_refused(
+        db_path: Path, extra_migration) -> None:
+    _demo_database(db_path)
+    before = _counts(db_path)
+    extra_migration("""
+        with op.batch_alter_table("participant", recreate="always") as batch:
+            batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
+    """)
+    with pytest.raises(MigrationError, match="uq_participant_email_ci"):
+        Database.open(db_path)
+    assert _counts(db_path) == before
