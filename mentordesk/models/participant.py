@@ -94,10 +94,12 @@ class Participant(Base):
         back_populates="participant", cascade="all, delete-orphan"
     )
     interests: Mapped[list[ParticipantInterest]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan"
+        back_populates="participant", cascade="all, delete-orphan",
+        order_by="ParticipantInterest.id",
     )
     languages: Mapped[list[ParticipantLanguage]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan"
+        back_populates="participant", cascade="all, delete-orphan",
+        order_by="ParticipantLanguage.id",
     )
     memberships: Mapped[list[PairingMember]] = relationship(
         back_populates="mentee", passive_deletes=True

@@ -357,8 +357,14 @@ def _apply(session: Session, person: Participant, data: ParticipantData,
     person.consent_photos = data.consent_photos
     person.notes = data.notes
     _resolve_manager(session, person, data.manager_email)
-    person.languages = [ParticipantLanguage(language=lang) for lang in data.languages]
-    person.interests = [ParticipantInterest(interest=i) for i in data.interests]
+    # Keep existing child rows whose value stays, so unique constraints are never hit by
+    # an insert that runs before the matching delete.
+    old_languages = {row.language.casefold(): row for row in person.languages}
+    person.languages = [old_languages.pop(lang.casefold(), None)
+                        or ParticipantLanguage(language=lang) for lang in data.languages]
+    old_interests = {row.interest.casefold(): row for row in person.interests}
+    person.interests = [old_interests.pop(i.casefold(), None)
+                        or ParticipantInterest(interest=i) for i in data.interests]
     # Replace child rows in place by skill id so unique constraints are never hit twice.
     levels = {skills.get(s.name).name.casefold(): s.level for s in data.skills}
     kept = []
