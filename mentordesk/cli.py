@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import enum
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -790,6 +791,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (``| head``) left; the command itself has already finished. Point
+        # stdout at devnull so the interpreter's final flush does not fail again.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
