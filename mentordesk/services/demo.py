@@ -177,7 +177,8 @@ def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
         leads: list[str] = []
         for index in range(count):
             first, last = names.pop()
-            rank = 6 if index == 0 else (5 if index in (1, 2) else rng.choice([1, 1, 2, 2, 3, 3, 4]))
+            rank = (6 if index == 0 else 5 if index in (1, 2)
+                    else rng.choice([1, 1, 2, 2, 3, 3, 4]))
             email = f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}".lower().replace("'", "")
             manager = "" if index == 0 else (head_email if rank == 5 else rng.choice(leads))
             own = rng.sample(dept.skills, k=min(len(dept.skills), rng.randint(2, 4)))
@@ -259,7 +260,10 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
     mentors = [p for p in people if p[3] in ("mentor", "both")]
     mentees = [p for p in people if p[3] == "mentee"]
     rng.shuffle(mentees)
-    uid = lambda: f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@mentordesk"  # noqa: E731
+
+    def uid() -> str:
+        return f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@mentordesk"
+
     pairings: list[Pairing] = []
     used_mentors: set[int] = set()
     for mentee in mentees[:10]:
@@ -328,8 +332,8 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
         value = kpi.baseline_value or 0.0
         for month in range(3):
             value += (kpi.target_value - value) * rng.uniform(0.2, 0.45)
-            session.add(KpiMeasurement(kpi_id=kpi.id, measured_on=start + timedelta(days=30 * month),
-                                       value=round(value, 1)))
+            session.add(KpiMeasurement(kpi_id=kpi.id, value=round(value, 1),
+                                       measured_on=start + timedelta(days=30 * month)))
     milestone = Milestone(programme_id=programme_id, name="Six check-ins held",
                           description="Met six times and kept going.", checkins_required=6)
     session.add(milestone)

@@ -172,15 +172,15 @@ def _apply(session: Session, programme: Programme, data: ProgrammeData) -> None:
     by_title = {o.title.casefold(): o for o in objectives}
     old_kpis = {k.name.casefold(): k for k in programme.kpis}
     kpis = []
-    for position, item in enumerate(data.kpis):
-        kpi = old_kpis.pop(item.name.casefold(), None) or Kpi()
-        kpi.name = item.name
-        kpi.unit = item.unit
-        kpi.target_value = float(item.target_value)
-        kpi.baseline_value = item.baseline_value
-        kpi.direction = item.direction
+    for position, wanted in enumerate(data.kpis):
+        kpi = old_kpis.pop(wanted.name.casefold(), None) or Kpi()
+        kpi.name = wanted.name
+        kpi.unit = wanted.unit
+        kpi.target_value = float(wanted.target_value)
+        kpi.baseline_value = wanted.baseline_value
+        kpi.direction = wanted.direction
         kpi.position = position
-        kpi.objective = by_title.get(item.objective.casefold()) if item.objective else None
+        kpi.objective = by_title.get(wanted.objective.casefold()) if wanted.objective else None
         kpis.append(kpi)
     programme.kpis = kpis
 

@@ -126,7 +126,7 @@ def test_migration_that_loses_rows_is_rolled_back(db_path: Path, extra_migration
         op.execute("DELETE FROM checkin WHERE outcome = 'missed'")
         op.add_column("checkin", sa.Column("extra", sa.Integer(), nullable=True))
     """)
-    with pytest.raises(MigrationError, match="row counts.*checkin"):
+    with pytest.raises(MigrationError, match=r"row counts.*checkin"):
         Database.open(db_path)
     assert _counts(db_path) == before
     assert _revision(db_path) == head

@@ -172,3 +172,53 @@ def test_find_by_id_or_email_and_not_found(db) -> None:
         assert find_participant(s, "ANA.castano@example.org").id == rec.id
         with pytest.raises(NotFoundError):
             find_participant(s, "nobody@example.org")
+
+
+def test_bulk_add_resolves_managers_in_any_order_and_reads_back(db) -> None:
+    from mentordesk.services.participants import add_participants
+
+    with db.Session.begin() as s:
+        add_participant(s, ParticipantData(full_name="Sam", email="sam@example.org",
+                                           manager_email="lead@example.org"))
+    rows = [
+        ParticipantData(full_name="Kai", email="kai@example.org", manager_email="LEAD@example.org",
+                        skills=(SkillLevel("Python", 4),), goals=("Leadership",),
+                        languages=("English",), interests=("Chess",)),
+        ParticipantData(full_name="Lee Lead", email="lead@example.org",
+                        manager_email="ceo@outside.example"),
+    ]
+    with db.Session.begin() as s:
+        result = add_participants(s, rows)
+    with db.Session() as s:
+        kai, lead = (get_participant(s, i) for i in result.ids)
+        sam = find_participant(s, "sam@example.org")
+    assert kai.manager_id == lead.id and sam.manager_id == lead.id
+    assert lead.manager_id is None and lead.data.manager_email == "ceo@outside.example"
+    assert kai.data.skills == (SkillLevel("Python", 4),)
+    assert kai.data.goals == ("Leadership",) and kai.data.interests == ("Chess",)
+
+
+def test_bulk_add_is_all_or_nothing_with_row_numbers(db) -> None:
+    from mentordesk.services.participants import add_participants
+
+    rows = [ParticipantData(full_name="A", email="a@example.org"),
+            ParticipantData(full_name="B", email="A@EXAMPLE.org"),
+            ParticipantData(full_name="", email="c@example.org", timezone="Nowhere/City")]
+    with pytest.raises(ValidationError) as info, db.Session.begin() as s:
+        add_participants(s, rows)
+    assert info.value.errors.keys() == {"row 2: email", "row 3: full_name", "row 3: timezone"}
+    assert "row 1" in info.value.errors["row 2: email"]
+    assert _count(db) == 0
+
+
+def test_bulk_add_can_be_cancelled_leaving_nothing(db) -> None:
+    from mentordesk.errors import UserError
+    from mentordesk.services.participants import add_participants
+
+    rows = [ParticipantData(full_name=f"P{i}", email=f"p{i}@example.org") for i in range(2500)]
+    seen = []
+    with pytest.raises(UserError, match="Cancelled"), db.Session.begin() as s:
+        add_participants(s, rows, progress=lambda done, total: seen.append(done),
+                         cancelled=lambda: len(seen) >= 1)
+    assert seen == [1000]
+    assert _count(db) == 0

@@ -193,7 +193,7 @@ def test_second_instance_is_refused_naming_the_holder_then_read_only_works(
         try:
             with reader.Session() as s:
                 assert s.scalar(select(func.count(Participant.id))) == 0
-            with pytest.raises(Exception, match="readonly|read-only|query_only"), \
+            with pytest.raises(Exception, match=r"readonly|read-only|query_only"), \
                     reader.Session.begin() as s:
                 add_participant(s, ParticipantData(full_name="A", email="a@example.org"))
         finally:

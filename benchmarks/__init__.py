@@ -1,0 +1,1 @@
+"""MentorDesk benchmarks: `python -m benchmarks` (or `make bench`) runs them all."""

@@ -1,0 +1,61 @@
+"""Shared helpers: timing, synthetic participants, and the report format."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from mentordesk.models import ParticipantRole
+from mentordesk.services.participants import ParticipantData, SkillLevel
+
+SKILLS = ["Python", "Leadership", "Negotiation", "Public speaking", "Budgeting", "Coaching",
+          "System design", "Data analysis", "Recruiting", "Project management"]
+DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Finance", "People", "Operations"]
+ZONES = ["Europe/London", "Europe/Warsaw", "America/New_York", "Asia/Kolkata"]
+
+
+def synthetic_people(count: int, seed: int = 1) -> list[ParticipantData]:
+    """``count`` plausible participants with skills, goals, languages and managers."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(count):
+        role = rng.choice([ParticipantRole.MENTEE, ParticipantRole.MENTEE,
+                           ParticipantRole.MENTOR, ParticipantRole.BOTH])
+        skills = rng.sample(SKILLS, 3)
+        people.append(ParticipantData(
+            full_name=f"Person {i} Ñúñez",
+            email=f"person.{i}@example.org",
+            department=rng.choice(DEPARTMENTS),
+            job_title="Analyst",
+            manager_email=f"person.{i // 10}@example.org" if i >= 10 else "",
+            level=f"L{1 + i % 6}", level_rank=1 + i % 6,
+            timezone=rng.choice(ZONES),
+            languages=("English",) if i % 3 else ("English", "Polish"),
+            skills=tuple(SkillLevel(s, rng.randint(1, 5)) for s in skills),
+            goals=tuple(rng.sample([s for s in SKILLS if s not in skills], 2)),
+            interests=("Chess",) if i % 2 else ("Running", "Film"),
+            role=role, mentor_capacity=2 if role != ParticipantRole.MENTEE else 0,
+        ))
+    return people
+
+
+def best_of(runs: int, setup: Callable[[], object], work: Callable[[object], None]) -> float:
+    """The median time of ``work(setup())`` over ``runs`` runs, in seconds."""
+    times = []
+    for _ in range(runs):
+        state = setup()
+        start = time.perf_counter()
+        work(state)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(name: str, ours: float, baseline: float, baseline_name: str, aim: float) -> bool:
+    """Print one benchmark line; returns whether the aim was met."""
+    ratio = ours / baseline
+    verdict = "ok" if ratio <= aim else "OVER AIM"
+    print(f"{name}: {ours * 1000:.0f} ms; {baseline_name}: {baseline * 1000:.0f} ms; "
+          f"ratio {ratio:.2f}x (aim <= {aim:g}x) {verdict}", flush=True)
+    return ratio <= aim

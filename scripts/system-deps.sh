@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install the system packages MentorDesk needs on Debian/Ubuntu, only when missing:
+# Python's venv module, and the libraries Qt loads (also for headless tests).
+# Safe to run again; does nothing on a machine that already has everything.
+set -euo pipefail
+
+PYTHON=${PYTHON:-python3}
+packages=()
+
+if ! "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then
+  ver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || echo 3)
+  packages+=("python${ver}-venv")
+fi
+
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# Qt's offscreen and xcb platforms, fonts and the libraries PySide6's wheels expect.
+declare -A libs=(
+  [libEGL.so.1]=libegl1 [libGL.so.1]=libgl1 [libxkbcommon.so.0]=libxkbcommon0
+  [libfontconfig.so.1]=libfontconfig1 [libdbus-1.so.3]=libdbus-1-3
+  [libglib-2.0.so.0]=libglib2.0-0 [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+  [libxcb-cursor.so.0]=libxcb-cursor0 [libxcb-icccm.so.4]=libxcb-icccm4
+  [libxcb-keysyms.so.1]=libxcb-keysyms1 [libxcb-image.so.0]=libxcb-image0
+  [libxcb-randr.so.0]=libxcb-randr0 [libxcb-render-util.so.0]=libxcb-render-util0
+  [libxcb-shape.so.0]=libxcb-shape0 [libxcb-xfixes.so.0]=libxcb-xfixes0
+  [libxcb-xkb.so.1]=libxcb-xkb1 [libX11-xcb.so.1]=libx11-xcb1
+)
+for lib in "${!libs[@]}"; do
+  have_lib "$lib" || packages+=("${libs[$lib]}")
+done
+fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+
+if [ "${#packages[@]}" -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "MentorDesk needs these system packages (names as on Debian/Ubuntu): ${packages[*]}" >&2
+  echo "Install their equivalents with your package manager, then run this again." >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing system packages: ${packages[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
