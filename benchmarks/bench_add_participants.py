@@ -48,11 +48,13 @@ def _raw(people: list, db: Database) -> None:
           p.manager_email, p.level, p.level_rank, p.location, p.timezone, p.role.value,
           p.mentor_capacity, "", "active", 0, 0, "", now, now)
          for i, p in enumerate(people)])
-    names = sorted({s.name for p in people for s in p.skills} | {g for p in people for g in p.goals})
+    names = sorted({s.name for p in people for s in p.skills}
+                   | {g for p in people for g in p.goals})
     ids = {n: i + 1 for i, n in enumerate(names)}
     con.executemany("INSERT INTO skill (id, name) VALUES (?, ?)", [(i, n) for n, i in ids.items()])
-    con.executemany("INSERT INTO participant_skill (participant_id, skill_id, level) VALUES (?,?,?)",
-                    [(i + 1, ids[s.name], s.level) for i, p in enumerate(people) for s in p.skills])
+    con.executemany("INSERT INTO participant_skill (participant_id, skill_id, level) "
+                    "VALUES (?,?,?)", [(i + 1, ids[s.name], s.level)
+                                       for i, p in enumerate(people) for s in p.skills])
     con.executemany("INSERT INTO development_goal (participant_id, skill_id, priority) "
                     "VALUES (?,?,?)", [(i + 1, ids[g], n) for i, p in enumerate(people)
                                        for n, g in enumerate(p.goals)])
