@@ -1,0 +1,103 @@
+"""The GUI's wiring: arguments -> database path -> QApplication -> database -> MainWindow.
+
+``mentordesk [--db PATH] [--read-only]`` (or ``python -m mentordesk``) ends up here.
+The database is chosen by ``--db``, then ``MENTORDESK_DB``, then the last database opened
+(remembered in QSettings), then the platform's default location.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from mentordesk import APP_NAME, __version__
+from mentordesk.paths import DB_ENV_VAR, log_dir, resolve_db_path
+from mentordesk.ui import crash
+from mentordesk.ui.main_window import SETTING_LAST_DB, MainWindow
+from mentordesk.ui.opening import app_icon, open_database
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "MentorDesk"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The GUI's command line."""
+    parser = argparse.ArgumentParser(prog="mentordesk", description="Start MentorDesk.")
+    parser.add_argument("--db", metavar="PATH",
+                        help=f"the database file to open (default: ${DB_ENV_VAR}, then the "
+                             "last one opened, then the standard location)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the database without changing anything")
+    return parser.parse_args(argv)
+
+
+def make_settings() -> QSettings:
+    """Window state and the last database, in an INI file in the user's config directory."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION,
+                     APP_NAME)
+
+
+def choose_db_path(cli_value: str | None, settings: QSettings) -> Path:
+    """``--db``, then ``MENTORDESK_DB``, then the last database if it still exists, else the
+    default location."""
+    if cli_value or os.environ.get(DB_ENV_VAR):
+        return resolve_db_path(cli_value)
+    last = settings.value(SETTING_LAST_DB)
+    if isinstance(last, str) and last and Path(last).is_file():
+        return Path(last)
+    return resolve_db_path(None)
+
+
+def setup_logging() -> None:
+    """Log to a rotating file in the log directory (and warnings to stderr)."""
+    root = logging.getLogger()
+    if any(getattr(h, "mentordesk", False) for h in root.handlers):
+        return
+    try:
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_dir() / "mentordesk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setLevel(logging.INFO)
+    except OSError:
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.mentordesk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the GUI; returns the exit status."""
+    args = parse_args(sys.argv[1:] if argv is None else list(argv))
+    setup_logging()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    crash.install()
+    log.info("MentorDesk %s starting", __version__)
+
+    settings = make_settings()
+    db = open_database(choose_db_path(args.db, settings), read_only=args.read_only)
+    if db is None:
+        return 1
+    window = MainWindow(db, settings)
+    window.show()
+    QTimer.singleShot(0, window.offer_demo)
+    status = app.exec()
+    window.shutdown()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""Background work: one helper over a QThreadPool (Orange3's TaskState, Anki's 600 ms delay).
+
+A piece of work is a plain function ``work(progress, cancelled) -> result``:
+``progress(done, total)`` reports how far it got and ``cancelled()`` says whether the user
+asked it to stop. It runs on a worker thread, never touches a widget, and opens its own
+database session (see :func:`in_transaction`). Its result, error or cancellation comes back
+through the :class:`Task`'s signals, delivered on the main thread.
+
+A progress dialog with a Cancel button appears only if the work takes longer than
+:data:`PROGRESS_DELAY_MS`, so quick operations do not flash a window.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+from sqlalchemy.orm import Session
+
+from mentordesk.db import Database
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 600
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+Work = Callable[[Progress, Cancelled], Any]
+
+
+class TaskCancelled(Exception):  # noqa: N818 - it is a signal to stop, not an error
+    """Raised inside work that noticed ``cancelled()``; the task ends as cancelled."""
+
+
+def in_transaction(db: Database, fn: Callable[[Session, Progress, Cancelled], T],
+                   ) -> Callable[[Progress, Cancelled], T]:
+    """Work that runs ``fn`` in one transaction of a session opened on the worker thread.
+
+    The transaction commits if ``fn`` returns and rolls back if it raises (including
+    :class:`TaskCancelled`), so a cancelled operation leaves nothing half-written.
+    """
+
+    def work(progress: Progress, cancelled: Cancelled) -> T:
+        with db.Session.begin() as session:
+            return fn(session, progress, cancelled)
+
+    return work
+
+
+def stopping_progress(progress: Progress, cancelled: Cancelled) -> Progress:
+    """A ``progress`` callback that raises :class:`TaskCancelled` once the user cancels.
+
+    For service functions that report progress but do not take a ``cancelled`` callable.
+    """
+
+    def report(done: int, total: int) -> None:
+        if cancelled():
+            raise TaskCancelled
+        progress(done, total)
+
+    return report
+
+
+class Task(QObject):
+    """One piece of background work, as seen from the main thread.
+
+    Exactly one of ``done``, ``failed`` or ``cancelled`` is emitted, then ``ended``.
+    """
+
+    progressed = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    ended = Signal()
+
+    def __init__(self, label: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        self._stop = threading.Event()
+        self.finished = False
+        self.cancellable = True
+        self.progress_dialog: QProgressDialog | None = None
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next ``cancelled()`` check."""
+        if not self.finished:
+            self._stop.set()
+
+    def is_cancel_requested(self) -> bool:
+        """Whether :meth:`cancel` was called (safe from any thread)."""
+        return self._stop.is_set()
+
+
+class _Runnable(QRunnable):
+    """Runs the work on a pool thread and reports through the task's signals (queued)."""
+
+    def __init__(self, task: Task, work: Work) -> None:
+        super().__init__()
+        self._task = task
+        self._work = work
+
+    def run(self) -> None:
+        task = self._task
+        try:
+            result = self._work(task.progressed.emit, task.is_cancel_requested)
+        except TaskCancelled:
+            task.cancelled.emit()
+        except BaseException as exc:  # handed to the main thread, which decides
+            if task.is_cancel_requested():
+                task.cancelled.emit()
+            else:
+                task.failed.emit(exc)
+        else:
+            task.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Starts background work for one window and shows its delayed progress dialog.
+
+    Work runs one at a time (a single worker thread), which suits one SQLite file.
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._tasks: set[Task] = set()
+
+    @property
+    def busy(self) -> bool:
+        """Whether any work is queued or running."""
+        return bool(self._tasks)
+
+    def run(self, label: str, work: Work, *, cancellable: bool = True,
+            on_done: Callable[[Any], None] | None = None,
+            on_failed: Callable[[BaseException], None] | None = None,
+            on_cancelled: Callable[[], None] | None = None) -> Task:
+        """Start ``work`` on the worker thread; the callbacks run on the main thread."""
+        task = Task(label, self)
+        task.cancellable = cancellable
+        if on_done:
+            task.done.connect(on_done)
+        if on_failed:
+            task.failed.connect(on_failed)
+        if on_cancelled:
+            task.cancelled.connect(on_cancelled)
+        for signal in (task.done, task.failed, task.cancelled):
+            signal.connect(lambda *_args, t=task: self._finish(t))
+        task.progressed.connect(lambda done, total, t=task: self._on_progress(t, done, total))
+        timer = QTimer(task)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda t=task: self._show_progress(t))
+        timer.start(PROGRESS_DELAY_MS)
+        was_busy = self.busy
+        self._tasks.add(task)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        log.info("task started: %s", label)
+        self._pool.start(_Runnable(task, work))
+        return task
+
+    def cancel_all_and_wait(self) -> None:
+        """Cancel every task and wait for the worker to stop (when the window closes)."""
+        for task in list(self._tasks):
+            task.cancel()
+        self._pool.waitForDone()
+
+    # ------------------------------------------------------------------ main thread
+
+    def _show_progress(self, task: Task) -> None:
+        if task.finished:
+            return
+        dialog = QProgressDialog(task.label, "Cancel", 0, 0, self._window)
+        dialog.setWindowTitle("MentorDesk")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        if task.cancellable:
+            dialog.canceled.connect(task.cancel)
+            dialog.canceled.connect(lambda d=dialog: d.setLabelText("Cancelling…"))
+        else:
+            dialog.setCancelButton(None)
+        task.progress_dialog = dialog
+        dialog.show()
+
+    def _on_progress(self, task: Task, done: int, total: int) -> None:
+        dialog = task.progress_dialog
+        if dialog is not None and not task.finished:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total > 0 else 0)
+
+    def _finish(self, task: Task) -> None:
+        task.finished = True
+        dialog = task.progress_dialog
+        if dialog is not None:
+            task.progress_dialog = None
+            dialog.canceled.disconnect()  # closing a progress dialog emits canceled
+            dialog.hide()
+            dialog.deleteLater()
+        self._tasks.discard(task)
+        log.info("task ended: %s", task.label)
+        task.ended.emit()
+        task.deleteLater()
+        if not self.busy:
+            self.busy_changed.emit(False)

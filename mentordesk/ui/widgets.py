@@ -1,0 +1,136 @@
+"""Small widgets shared by the forms: inline field errors and an item delegate with choices."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #B00020;"
+_VERBS = ("is ", "are ", "must ", "cannot ", "has ", "needs ")
+
+
+class ItemRole(IntEnum):
+    """Custom item-data roles shared by the editable table models."""
+
+    CHOICES = Qt.ItemDataRole.UserRole + 100  # list[str]: the values a cell may take
+
+
+def error_text(label: str, reason: str) -> str:
+    """A service's reason as a sentence: "is required" under "Email" becomes "Email is required"."""
+    if reason.startswith(_VERBS):
+        return f"{label} {reason}."
+    return reason[:1].upper() + reason[1:]
+
+
+class FieldErrors:
+    """Red labels under form fields, filled from a :class:`ValidationError`'s ``errors``.
+
+    Errors for fields that have no label of their own go to the ``general`` label.
+    """
+
+    def __init__(self, general: QLabel) -> None:
+        self._labels: dict[str, tuple[str, QLabel]] = {}
+        self._aliases: dict[str, tuple[str, str]] = {}
+        self._general = general
+        _style(general)
+
+    def wrap(self, field: str, label: str, widget: QWidget) -> QWidget:
+        """``widget`` with a hidden error label under it, registered under ``field``."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{field}")
+        _style(error)
+        layout.addWidget(error)
+        self._labels[field] = (label, error)
+        return box
+
+    def alias(self, field: str, shown_under: str, label: str) -> None:
+        """Show errors of ``field`` (called ``label``) under the field ``shown_under``."""
+        self._aliases[field] = (shown_under, label)
+
+    def show(self, errors: dict[str, str]) -> None:
+        """Show these errors (and clear every other one)."""
+        self.clear()
+        general = []
+        for field, reason in errors.items():
+            target, label = self._aliases.get(field, (field, ""))
+            if target in self._labels:
+                label = label or self._labels[target][0]
+                widget = self._labels[target][1]
+                text = error_text(label, reason)
+                widget.setText(f"{widget.text()}\n{text}" if widget.text() else text)
+                widget.show()
+            else:
+                general.append(error_text(field.replace("_", " ").capitalize(), reason))
+        if general:
+            self._general.setText("\n".join(general))
+            self._general.show()
+
+    def set(self, field: str, reason: str | None) -> None:
+        """Show or clear the error of one field (for checks made while typing)."""
+        label, widget = self._labels[field]
+        widget.setText(error_text(label, reason) if reason else "")
+        widget.setVisible(bool(reason))
+
+    def clear(self) -> None:
+        """Hide every error."""
+        for _label, widget in self._labels.values():
+            widget.clear()
+            widget.hide()
+        self._general.clear()
+        self._general.hide()
+
+    def text(self, field: str) -> str:
+        """The error shown for ``field`` (empty if none)."""
+        label = self._labels[field][1]
+        return label.text() if not label.isHidden() else ""
+
+    @property
+    def general_text(self) -> str:
+        """The errors shown without a field of their own."""
+        return self._general.text() if not self._general.isHidden() else ""
+
+
+def _style(label: QLabel) -> None:
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with a combo box when the model offers ``ItemRole.CHOICES`` for it."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        choices = index.data(ItemRole.CHOICES)
+        if not choices:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        combo.addItems(list(choices))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
