@@ -52,8 +52,9 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 
 def backup_dir_for(db_path: Path) -> Path:
-    """Where the automatic and manual backups of ``db_path`` are kept."""
-    return db_path.parent / "backups" / db_path.stem
+    """Where the automatic and manual backups of ``db_path`` are kept: beside it, so that
+    moving the folder keeps the database and its backups together."""
+    return db_path.parent / f"{db_path.stem}-backups"
 
 
 def ensure_private_dir(path: Path) -> None:

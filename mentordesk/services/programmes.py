@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,6 +107,15 @@ def validate(session: Session, data: ProgrammeData,
         if reason := check_colour(getattr(data, field)):
             errors[field] = reason
     check_length(errors, "description", data.description)
+    check_length(errors, "coordinator_name", data.coordinator_name, 200)
+    for objective in data.objectives:
+        check_length(errors, "objectives", objective.title, 300)
+        check_length(errors, "objectives", objective.organisational_goal, 300)
+    for kpi in data.kpis:
+        values = [kpi.target_value] + ([kpi.baseline_value] if kpi.baseline_value is not None
+                                       else [])
+        if not all(math.isfinite(v) for v in values):
+            errors["kpis"] = f"{kpi.name}: target and baseline must be ordinary numbers"
     check_length(errors, "agenda", data.agenda)
     objectives = tuple(ObjectiveData(" ".join(o.title.split()), o.organisational_goal.strip())
                        for o in data.objectives)

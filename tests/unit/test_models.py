@@ -127,3 +127,17 @@ def test_checkin_uid_unique(db) -> None:
 def test_repr_holds_no_personal_data() -> None:
     text_ = repr(_person("secret@example.org", full_name="Secret Name"))
     assert "secret" not in text_.lower()
+
+
+def test_times_read_back_aware_in_utc(db) -> None:
+    from datetime import timedelta, timezone
+
+    when = datetime(2026, 3, 29, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    with db.Session.begin() as s:
+        s.add(Pairing(programme=Programme(name="P"), mentor=_person(), checkins=[
+            Checkin(scheduled_start=when, ical_uid="u1")]))
+    with db.Session() as s:
+        got = s.scalars(select(Checkin)).one().scheduled_start
+        created = s.scalars(select(Participant)).one().created_at
+    assert got == when and got.tzinfo == UTC and got.hour == 7
+    assert created.tzinfo == UTC

@@ -76,3 +76,9 @@ def test_names_unique_regardless_of_case(db) -> None:
         create_programme(s, PROG)
     with pytest.raises(ValidationError, match="already exists"), db.Session.begin() as s:
         create_programme(s, dataclasses.replace(PROG, name="GROW 2027"))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_kpi_target_must_be_a_real_number(db, value: float) -> None:
+    with pytest.raises(ValidationError, match="ordinary numbers"), db.Session.begin() as s:
+        create_programme(s, dataclasses.replace(PROG, kpis=(KpiData("K", value),)))
