@@ -1,0 +1,20 @@
+"""Run every benchmark and print its figures and its ratio to the baseline.
+
+``python -m benchmarks`` (or ``make bench``); exits 1 if any aim is missed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import bench_add_participants, bench_startup
+
+
+def main() -> int:
+    """Run all benchmarks; 0 when every aim is met."""
+    results = [bench_add_participants.run(), bench_startup.run()]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
