@@ -44,6 +44,7 @@ from mentordesk.errors import (
     DatabaseTooNewError,
     MigrationError,
 )
+from mentordesk.migrations import HEAD_REVISION
 from mentordesk.paths import backup_dir_for, ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -341,8 +342,10 @@ def _peek(db_path: Path) -> tuple[str | None, list[str]]:
 
 def schema_state(db_path: Path) -> str:
     """``"empty"``, ``"current"``, ``"old"``; raises if too new or not ours."""
-    head, known = known_revisions()
     revision, tables = _peek(db_path)
+    if revision == HEAD_REVISION:
+        return "current"  # the common case, without loading Alembic
+    head, known = known_revisions()
     if revision is None:
         if tables:
             raise DatabaseError(

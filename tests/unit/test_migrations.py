@@ -68,6 +68,7 @@ def extra_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return cfg
 
     monkeypatch.setattr(dbmod, "_alembic_config", config)
+    monkeypatch.setattr(dbmod, "HEAD_REVISION", "9000_test")
 
     def write(body: str) -> None:
         lines = [
@@ -166,3 +167,10 @@ def test_rebuild_that_drops_the_case_insensitive_email_index_is_refused(
     with pytest.raises(MigrationError, match="uq_participant_email_ci"):
         Database.open(db_path)
     assert _counts(db_path) == before
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from mentordesk.migrations import HEAD_REVISION
+
+    head, known = known_revisions()
+    assert head == HEAD_REVISION and head in known
