@@ -182,23 +182,26 @@ class ParticipantsProxyModel(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Keep rows whose name, email, department or job title contain ``text`` (any case)."""
-        self._search = text.strip().casefold()
-        self.invalidateFilter()
+        self._change_filter("_search", text.strip().casefold())
 
     def set_role(self, role: ParticipantRole | None) -> None:
         """Keep only this role (None: every role). "Both" counts as mentor and as mentee."""
-        self._role = role
-        self.invalidateFilter()
+        self._change_filter("_role", role)
 
     def set_department(self, department: str) -> None:
         """Keep only this department ("" for every department)."""
-        self._department = department
-        self.invalidateFilter()
+        self._change_filter("_department", department)
 
     def set_status(self, status: ParticipantStatus | None) -> None:
         """Keep only this status (None: every status)."""
-        self._status = status
-        self.invalidateFilter()
+        self._change_filter("_status", status)
+
+    def _change_filter(self, name: str, value: object) -> None:
+        if getattr(self, name) == value:
+            return
+        self.beginFilterChange()  # Qt 6.10's replacement for invalidateFilter()
+        setattr(self, name, value)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()

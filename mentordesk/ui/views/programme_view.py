@@ -185,9 +185,10 @@ class ProgrammeView(AreaView):
         self._editing_buttons: list[QPushButton] = []
         self.objectives = ObjectivesTableModel(self)
         self.kpis = KpisTableModel(self.objectives, self)
-        self.objectives_table, objectives_box = self._table_box(
+        (self.objectives_table, objectives_box, self.add_objective_button,
+         self.remove_objective_button) = self._table_box(
             "Objectives", "objectives", self.objectives, "Add objective", "Remove objective")
-        self.kpis_table, kpis_box = self._table_box(
+        self.kpis_table, kpis_box, self.add_kpi_button, self.remove_kpi_button = self._table_box(
             "KPI targets", "kpis", self.kpis, "Add KPI", "Remove KPI")
 
         self.save_button = QPushButton("Save programme")
@@ -228,7 +229,8 @@ class ProgrammeView(AreaView):
         self._on_format_changed()
 
     def _table_box(self, title: str, field: str, model: ObjectivesTableModel | KpisTableModel,
-                   add_text: str, remove_text: str) -> tuple[QTableView, QGroupBox]:
+                   add_text: str, remove_text: str,
+                   ) -> tuple[QTableView, QGroupBox, QPushButton, QPushButton]:
         table = QTableView()
         table.setModel(model)
         table.setItemDelegate(ChoiceDelegate(table))
@@ -252,7 +254,7 @@ class ProgrammeView(AreaView):
         layout.addWidget(self.errors.wrap(field, title, table), 1)
         layout.addLayout(buttons)
         self._editing_buttons += [add, remove]
-        return table, box
+        return table, box, add, remove
 
     # ------------------------------------------------------------------ loading
 
