@@ -84,6 +84,7 @@ class Task(QObject):
         self._stop = threading.Event()
         self.finished = False
         self.cancellable = True
+        self.last_progress = (0, 0)
         self.progress_dialog: QProgressDialog | None = None
 
     def cancel(self) -> None:
@@ -190,9 +191,11 @@ class TaskRunner(QObject):
         else:
             dialog.setCancelButton(None)
         task.progress_dialog = dialog
+        self._on_progress(task, *task.last_progress)
         dialog.show()
 
     def _on_progress(self, task: Task, done: int, total: int) -> None:
+        task.last_progress = (done, total)
         dialog = task.progress_dialog
         if dialog is not None and not task.finished:
             dialog.setMaximum(max(total, 0))
