@@ -8,10 +8,13 @@ The database is chosen by ``--db``, then ``MENTORDESK_DB``, then the last databa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import logging.handlers
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -74,6 +77,28 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+@contextlib.contextmanager
+def _close_on_termination(window: MainWindow) -> Iterator[None]:
+    """Ctrl+C or a logout's SIGTERM closes the window properly (database closed, backed up).
+
+    Python runs signal handlers only between bytecodes, so a timer wakes it regularly
+    while Qt's event loop waits. The previous handlers come back afterwards.
+    """
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in signals}
+    for signum in signals:
+        signal.signal(signum, lambda _signum, _frame: window.close())
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(500)
+    try:
+        yield
+    finally:
+        heartbeat.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the GUI; returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else list(argv))
@@ -94,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(db, settings)
     window.show()
     QTimer.singleShot(0, window.offer_demo)
-    status = app.exec()
+    with _close_on_termination(window):
+        status = app.exec()
     window.shutdown()
     return status
 

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.views = {v.area: v for v in sorted(views, key=lambda v: AREA_ORDER.index(v.area))}
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(180)
+        self.sidebar.setFixedWidth(160)
         self.sidebar.setStyleSheet("QListWidget#sidebar { border: none; }"
                                    "QListWidget#sidebar::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
@@ -112,10 +112,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self._create_menus()
 
-        self.resize(1200, 760)
         geometry = settings.value(SETTING_GEOMETRY)
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        else:
+            self._default_size()
         state = settings.value(SETTING_STATE)
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -124,6 +125,11 @@ class MainWindow(QMainWindow):
         self.show_area(last_area if last_area in self.views else "participants")
 
     # ------------------------------------------------------------------ setup
+
+    def _default_size(self) -> None:
+        """First start: most of the screen, so the participants table fits without scrolling."""
+        screen = self.screen().availableGeometry()
+        self.resize(min(1360, int(screen.width() * 0.92)), min(860, int(screen.height() * 0.9)))
 
     def _create_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

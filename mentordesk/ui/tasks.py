@@ -12,12 +12,13 @@ A progress dialog with a Cancel button appears only if the work takes longer tha
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,39 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+
+
+class _MainThreadGc:
+    """Keeps Python's cyclic garbage collector on the main thread while work runs.
+
+    A collection runs in whichever thread happens to allocate; if it ran on a worker it
+    could free Qt objects (a closed window kept alive by a reference cycle) there, and Qt
+    objects must only be deleted on the thread they live in (the crash this prevents was
+    seen in the tests). So while any work runs, automatic collection is off and the main
+    thread collects on a timer instead.
+    """
+
+    def __init__(self) -> None:
+        self._holders = 0
+        self._was_enabled = True
+
+    def hold(self) -> None:
+        if self._holders == 0:
+            self._was_enabled = gc.isenabled()
+            gc.collect()
+            gc.disable()
+        self._holders += 1
+
+    def release(self) -> None:
+        self._holders -= 1
+        if self._holders == 0:
+            if self._was_enabled:
+                gc.enable()
+            gc.collect()
+
+
+_gc = _MainThreadGc()
+GC_INTERVAL_MS = 2000
 
 
 class TaskCancelled(Exception):  # noqa: N818 - it is a signal to stop, not an error
@@ -66,10 +100,23 @@ def stopping_progress(progress: Progress, cancelled: Cancelled) -> Progress:
     return report
 
 
+class _WorkerSignals(QObject):
+    """What the worker thread emits; lives on the main thread, so delivery is queued."""
+
+    progressed = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
 class Task(QObject):
     """One piece of background work, as seen from the main thread.
 
-    Exactly one of ``done``, ``failed`` or ``cancelled`` is emitted, then ``ended``.
+    Exactly one of ``done``, ``failed`` or ``cancelled`` is emitted, then ``ended``. All of
+    them are emitted on the main thread: the worker reports to ``_WorkerSignals``, whose
+    queued signals reach this object's slots, which re-emit them. (Connecting arbitrary
+    callables straight to a signal emitted on a worker thread lost deliveries now and
+    then with PySide 6.11; a QObject slot as the receiver did not.)
     """
 
     progressed = Signal(int, int)
@@ -86,6 +133,27 @@ class Task(QObject):
         self.cancellable = True
         self.last_progress = (0, 0)
         self.progress_dialog: QProgressDialog | None = None
+        self.worker_signals = _WorkerSignals(self)
+        self.worker_signals.progressed.connect(self._on_worker_progressed)
+        self.worker_signals.done.connect(self._on_worker_done)
+        self.worker_signals.failed.connect(self._on_worker_failed)
+        self.worker_signals.cancelled.connect(self._on_worker_cancelled)
+
+    @Slot(int, int)
+    def _on_worker_progressed(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
+
+    @Slot(object)
+    def _on_worker_done(self, result: object) -> None:
+        self.done.emit(result)
+
+    @Slot(object)
+    def _on_worker_failed(self, error: object) -> None:
+        self.failed.emit(error)
+
+    @Slot()
+    def _on_worker_cancelled(self) -> None:
+        self.cancelled.emit()
 
     def cancel(self) -> None:
         """Ask the work to stop at its next ``cancelled()`` check."""
@@ -107,17 +175,18 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         task = self._task
+        signals = task.worker_signals
         try:
-            result = self._work(task.progressed.emit, task.is_cancel_requested)
+            result = self._work(signals.progressed.emit, task.is_cancel_requested)
         except TaskCancelled:
-            task.cancelled.emit()
+            signals.cancelled.emit()
         except BaseException as exc:  # handed to the main thread, which decides
             if task.is_cancel_requested():
-                task.cancelled.emit()
+                signals.cancelled.emit()
             else:
-                task.failed.emit(exc)
+                signals.failed.emit(exc)
         else:
-            task.done.emit(result)
+            signals.done.emit(result)
 
 
 class TaskRunner(QObject):
@@ -134,6 +203,9 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._tasks: set[Task] = set()
+        self._gc_timer = QTimer(self)
+        self._gc_timer.setInterval(GC_INTERVAL_MS)
+        self._gc_timer.timeout.connect(gc.collect)
 
     @property
     def busy(self) -> bool:
@@ -144,7 +216,11 @@ class TaskRunner(QObject):
             on_done: Callable[[Any], None] | None = None,
             on_failed: Callable[[BaseException], None] | None = None,
             on_cancelled: Callable[[], None] | None = None) -> Task:
-        """Start ``work`` on the worker thread; the callbacks run on the main thread."""
+        """Start ``work`` on the worker thread; the callbacks run on the main thread.
+
+        The work starts once the event loop runs again, so the caller can still connect
+        to the returned task's signals.
+        """
         task = Task(label, self)
         task.cancellable = cancellable
         if on_done:
@@ -163,9 +239,15 @@ class TaskRunner(QObject):
         was_busy = self.busy
         self._tasks.add(task)
         if not was_busy:
+            _gc.hold()
+            self._gc_timer.start()
             self.busy_changed.emit(True)
         log.info("task started: %s", label)
-        self._pool.start(_Runnable(task, work))
+        # Start from the event loop, so that whoever called run() has connected to the
+        # task's signals before the worker can emit them (queued signals reach only the
+        # slots connected at the time of the emit).
+        runnable = _Runnable(task, work)
+        QTimer.singleShot(0, task, lambda: task.finished or self._pool.start(runnable))
         return task
 
     def cancel_all_and_wait(self) -> None:
@@ -173,6 +255,8 @@ class TaskRunner(QObject):
         for task in list(self._tasks):
             task.cancel()
         self._pool.waitForDone()
+        for task in list(self._tasks):  # their outcome is queued but no longer wanted
+            self._finish(task)
 
     # ------------------------------------------------------------------ main thread
 
@@ -202,6 +286,8 @@ class TaskRunner(QObject):
             dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _finish(self, task: Task) -> None:
+        if task.finished:
+            return
         task.finished = True
         dialog = task.progress_dialog
         if dialog is not None:
@@ -214,4 +300,6 @@ class TaskRunner(QObject):
         task.ended.emit()
         task.deleteLater()
         if not self.busy:
+            self._gc_timer.stop()
+            _gc.release()
             self.busy_changed.emit(False)

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from mentordesk.db import Database
 from mentordesk.ui.main_window import MainWindow
+from mentordesk.ui.tasks import Task
 
 
 def expect(mock: Mock, value: object = None) -> Mock:
@@ -25,3 +26,17 @@ def make_window(qtbot: QtBot, db: Database | None, settings: QSettings) -> MainW
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def wait_for(qtbot: QtBot, task: Task, timeout: int = 20_000) -> tuple[str, object]:
+    """Wait until ``task`` ends; returns ("done", result), ("failed", error) or
+    ("cancelled", None), so a failure shows what went wrong rather than a bare timeout.
+    """
+    outcome: list[tuple[str, object]] = []
+    task.done.connect(lambda result: outcome.append(("done", result)))
+    task.failed.connect(lambda error: outcome.append(("failed", error)))
+    task.cancelled.connect(lambda: outcome.append(("cancelled", None)))
+    qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
+    qtbot.waitUntil(lambda: task.finished, timeout=timeout)
+    assert len(outcome) == 1, outcome
+    return outcome[0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -164,3 +166,14 @@ def test_restore_dialog_lists_backups_newest_first(qtbot: QtBot, demo_db: Databa
     dialog.table.selectRow(1)
     assert dialog.selected_backup() == first
     assert dialog.restore_button.isEnabled()
+
+
+def test_sigterm_closes_the_window_and_the_database(
+        qtbot: QtBot, db_path: Path, no_global_hooks: None,
+        prompts: SimpleNamespace) -> None:
+    expect(prompts.ask_load_demo, False)
+    before = signal.getsignal(signal.SIGTERM)
+    QTimer.singleShot(300, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    assert app.main(["--db", str(db_path)]) == 0  # a logout, not a crash
+    Database.open(db_path).close(backup=False)  # the lock was released
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -18,7 +18,7 @@ from mentordesk.ui.main_window import AREA_ORDER, SETTING_AREA, SETTING_LAST_DB,
 from mentordesk.ui.views.participants_view import ParticipantsView
 from mentordesk.ui.views.placeholder_view import PlaceholderView
 from mentordesk.ui.views.programme_view import ProgrammeView
-from tests.ui.helpers import expect, make_window
+from tests.ui.helpers import expect, make_window, wait_for
 
 
 def names(db: Database) -> set[str]:
@@ -36,8 +36,7 @@ def test_an_empty_database_offers_the_demo_and_loads_it_in_the_background(
 
     task = empty_window.offer_demo()
     assert task is not None
-    with qtbot.waitSignal(task.done, timeout=20_000):
-        pass
+    assert wait_for(qtbot, task) == ("done", 1)  # the programme's id
     prompts.ask_load_demo.assert_called_once_with(empty_window)
     assert participants.model.rowCount() == 80  # reloaded through data_changed
     programme = empty_window.views["programme"]
@@ -80,11 +79,11 @@ def test_back_up_now_writes_a_backup(qtbot: QtBot, window: MainWindow,
     before = len(list_backups(demo_db.path))
     task = window.back_up_now()
     assert task is not None
-    with qtbot.waitSignal(task.done, timeout=10_000) as done:
-        pass
+    outcome, info = wait_for(qtbot, task)
+    assert outcome == "done", info
     backups = list_backups(demo_db.path)
     assert len(backups) == before + 1
-    assert backups[0].reason == "manual" and backups[0].path == done.args[0].path
+    assert backups[0].reason == "manual" and backups[0] == info
     assert str(backups[0].path) in window.statusBar().currentMessage()
 
 
@@ -99,8 +98,8 @@ def test_restore_goes_back_to_the_backup(qtbot: QtBot, window: MainWindow, demo_
     task = window.restore_from_backup()
     assert task is not None
     assert window.db is None and not window.restore_action.isEnabled()  # closed meanwhile
-    with qtbot.waitSignal(task.ended, timeout=10_000):
-        pass
+    outcome, info = wait_for(qtbot, task)
+    assert outcome == "done", info
 
     assert window.db is not None and window.db.path == demo_db.path
     assert "Late Addition" not in names(window.db)

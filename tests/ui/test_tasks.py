@@ -21,6 +21,7 @@ from mentordesk.ui.tasks import (
     in_transaction,
     stopping_progress,
 )
+from tests.ui.helpers import wait_for
 
 
 @pytest.fixture
@@ -43,9 +44,7 @@ def test_work_runs_off_the_ui_thread_and_its_result_arrives_on_it(
 
     task = runner.run("Working", work,
                       on_done=lambda _r: delivered_on.append(threading.current_thread()))
-    with qtbot.waitSignal(task.done) as blocker:
-        pass
-    assert blocker.args == [True]
+    assert wait_for(qtbot, task) == ("done", True)
     assert delivered_on == [ui_thread]
     qtbot.waitUntil(lambda: not runner.busy)
 
@@ -55,15 +54,13 @@ def test_an_error_comes_back_as_the_failed_signal(qtbot: QtBot, runner: TaskRunn
         raise ValueError("broken")
 
     task = runner.run("Failing", work)
-    with qtbot.waitSignal(task.failed) as blocker:
-        pass
-    assert isinstance(blocker.args[0], ValueError)
+    outcome, error = wait_for(qtbot, task)
+    assert outcome == "failed" and isinstance(error, ValueError)
 
 
 def test_quick_work_never_shows_a_progress_dialog(qtbot: QtBot, runner: TaskRunner) -> None:
     task = runner.run("Quick", lambda progress, cancelled: 1)
-    with qtbot.waitSignal(task.ended):
-        pass
+    assert wait_for(qtbot, task) == ("done", 1)
     qtbot.wait(PROGRESS_DELAY_MS + 100)
     assert task.progress_dialog is None
 
@@ -90,8 +87,8 @@ def test_slow_work_shows_progress_after_the_delay_and_cancel_stops_it(
     assert dialog.maximum() == 1000
     cancel = dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
-    with qtbot.waitSignal(task.cancelled, timeout=3000):
-        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert wait_for(qtbot, task, timeout=3000) == ("cancelled", None)
     assert len(steps) < 1000
     assert task.progress_dialog is None
 
@@ -107,7 +104,6 @@ def test_cancelled_transaction_writes_nothing(qtbot: QtBot, runner: TaskRunner,
         report(2, 2)
 
     runner_task = runner.run("Adding", in_transaction(fresh_db, add_two))
-    with qtbot.waitSignal(runner_task.cancelled):
-        pass
+    assert wait_for(qtbot, runner_task) == ("cancelled", None)
     with fresh_db.Session() as session:
         assert list_participants(session) == []

@@ -140,7 +140,9 @@ class ParticipantsView(AreaView):
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             for column in range(header.count()):
-                header.resizeSection(column, min(header.sectionSize(column), 240))
+                # Long addresses are elided; the name is what people scan for.
+                cap = 200 if column == Column.EMAIL else 230
+                header.resizeSection(column, min(header.sectionSize(column), cap))
         if keep is not None:
             self.select_participant(keep)
         self._update_count()
