@@ -47,7 +47,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database.open(Path(tmp) / "demo.sqlite3")
+        db = Database.open(Path(tmp) / "MentorDesk" / "grow-together.sqlite3")
         with db.Session.begin() as session:
             load_demo(session)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
