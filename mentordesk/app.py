@@ -14,11 +14,12 @@ import logging.handlers
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from mentordesk import APP_NAME, __version__
 from mentordesk.paths import DB_ENV_VAR, log_dir, resolve_db_path
@@ -113,16 +114,56 @@ def main(argv: list[str] | None = None) -> int:
     log.info("MentorDesk %s starting", __version__)
 
     settings = make_settings()
-    db = open_database(choose_db_path(args.db, settings), read_only=args.read_only)
-    if db is None:
-        return 1
-    window = MainWindow(db, settings)
+    path = choose_db_path(args.db, settings)
+    # The window comes first and the database right after, in the first turn of the event
+    # loop: the user sees MentorDesk at once, before SQLAlchemy is even imported.
+    window = MainWindow(None, settings)
     window.show()
-    QTimer.singleShot(0, window.offer_demo)
+    opened: list[bool] = []
+    _FirstPaint(window, lambda: opened.append(
+        _open_first_database(window, path, args.read_only)))
     with _close_on_termination(window):
         status = app.exec()
     window.shutdown()
-    return status
+    # Destroy the window now, not whenever a stray Python reference to it is collected
+    # (possibly while Qt is building another window).
+    shiboken6.delete(window)
+    return status if all(opened) else 1
+
+
+class _FirstPaint(QObject):
+    """Calls ``callback`` once, in the event loop turn after ``widget`` first painted (or
+    after ``fallback_ms`` if it never paints, e.g. when started minimised)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None],
+                 fallback_ms: int = 500) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
+def _open_first_database(window: MainWindow, path: Path, read_only: bool) -> bool:
+    """Open the database chosen at start-up; without one there is nothing to show, and
+    the window closes (which ends the event loop)."""
+    db = open_database(path, read_only=read_only, parent=window)
+    if db is None:
+        window.close()
+        return False
+    window.set_database(db)
+    window.offer_demo()
+    return True
 
 
 if __name__ == "__main__":

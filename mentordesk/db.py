@@ -32,10 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
-
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from typing import IO, TYPE_CHECKING, Any
 
 from mentordesk.errors import (
     BackupError,
@@ -46,6 +43,13 @@ from mentordesk.errors import (
 )
 from mentordesk.migrations import HEAD_REVISION
 from mentordesk.paths import backup_dir_for, ensure_private_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy is imported where it is used, not here: the GUI shows its window before it
+# pays for that import (see benchmarks/bench_startup.py).
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +256,7 @@ def _user_name() -> str:
 
 def _install_sqlite_settings(engine: Engine, *, read_only: bool, network: bool) -> None:
     """Per-connection PRAGMAs, and real transactions (pysqlite's own are not)."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -276,6 +281,8 @@ def _install_sqlite_settings(engine: Engine, *, read_only: bool, network: bool) 
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``db_path`` with MentorDesk's connection settings."""
+    from sqlalchemy import create_engine
+
     network = is_network_path(db_path)
     if read_only:
         uri = db_path.resolve().as_uri() + "?mode=ro"
@@ -361,6 +368,8 @@ def schema_state(db_path: Path) -> str:
 
 
 def _row_counts(conn: Any) -> dict[str, int]:
+    from sqlalchemy import inspect
+
     names = inspect(conn).get_table_names()
     return {n: conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one()
             for n in names if n != "alembic_version"}
@@ -642,6 +651,8 @@ class Database:
         self.engine = engine
         self.read_only = read_only
         self._lock = lock
+        from sqlalchemy.orm import sessionmaker
+
         self.Session = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -700,6 +711,8 @@ class Database:
 
     def info(self) -> DatabaseInfo:
         """Size, schema revision, journal mode, row counts and backups."""
+        from sqlalchemy import inspect
+
         with self.engine.connect() as conn:
             counts = _row_counts(conn)
             mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,13 +18,10 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from mentordesk import APP_NAME, __version__
-from mentordesk.db import BackupInfo, Database, list_backups, restore_backup
 from mentordesk.errors import UserError
 from mentordesk.paths import default_db_path
-from mentordesk.services.demo import database_is_empty, load_demo
 from mentordesk.ui import opening, prompts
 from mentordesk.ui.tasks import (
     Cancelled,
@@ -34,9 +32,12 @@ from mentordesk.ui.tasks import (
     stopping_progress,
 )
 from mentordesk.ui.views.base import ALL_AREAS, AreaView
-from mentordesk.ui.views.participants_view import ParticipantsView
-from mentordesk.ui.views.placeholder_view import PlaceholderView
-from mentordesk.ui.views.programme_view import ProgrammeView
+from mentordesk.ui.views.placeholder_view import PendingView, PlaceholderView
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mentordesk.db import BackupInfo, Database
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ class MainWindow(QMainWindow):
         self.tasks.busy_changed.connect(self._update_actions)
         self.setWindowIcon(opening.app_icon())
 
-        views: list[AreaView] = [ProgrammeView(), ParticipantsView()]
+        # The areas that read the database stand in as PendingViews until one is open, so
+        # the window shows before their modules (and SQLAlchemy) are imported.
+        views: list[AreaView] = [PendingView("programme", "Programme"),
+                                 PendingView("participants", "Participants")]
         views += [PlaceholderView(area, title, text) for area, title, text in PLANNED_AREAS]
         self.views = {v.area: v for v in sorted(views, key=lambda v: AREA_ORDER.index(v.area))}
         self.sidebar = QListWidget()
@@ -178,10 +182,31 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ database
 
+    def _build_data_views(self) -> None:
+        """Replace the PendingViews by the real areas (once, when a database opens)."""
+        from mentordesk.ui.views.participants_view import ParticipantsView
+        from mentordesk.ui.views.programme_view import ProgrammeView
+
+        current = self.stack.currentIndex()
+        for view_class in (ProgrammeView, ParticipantsView):
+            pending = self.views[view_class.area]
+            if not isinstance(pending, PendingView):
+                continue
+            view = view_class()
+            index = self.stack.indexOf(pending)
+            self.stack.insertWidget(index, view)
+            self.stack.removeWidget(pending)
+            pending.deleteLater()
+            self.views[view.area] = view
+            view.data_changed.connect(self.data_changed)
+        self.stack.setCurrentIndex(current)
+
     def set_database(self, db: Database | None) -> None:
         """Show ``db``; the database shown before is closed (with its close-time backup)."""
         if self.db is not None and self.db is not db:
             self._close_database()
+        if db is not None:
+            self._build_data_views()
         self.db = db
         if db is not None:
             self.settings.setValue(SETTING_LAST_DB, str(db.path))
@@ -253,6 +278,8 @@ class MainWindow(QMainWindow):
 
     def offer_demo(self) -> Task | None:
         """If the database is empty, offer the demo programme and load it in the background."""
+        from mentordesk.services.demo import database_is_empty, load_demo
+
         db = self.db
         if db is None or db.read_only:
             return None
@@ -292,6 +319,8 @@ class MainWindow(QMainWindow):
         """File > Restore from backup…: choose, confirm, close, restore, reopen."""
         if self.db is None or self.db.read_only:
             return None
+        from mentordesk.db import list_backups, restore_backup
+
         backups = list_backups(self.db.path)
         if not backups:
             prompts.show_error(self, "Restore from backup",

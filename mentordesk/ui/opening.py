@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget
 
-from mentordesk.db import Database
 from mentordesk.errors import DatabaseInUseError, DatabaseTooNewError, UserError
 from mentordesk.paths import resource_path
 from mentordesk.ui import prompts
+
+if TYPE_CHECKING:
+    from mentordesk.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,8 @@ def open_database(path: Path, *, read_only: bool = False,
     a newer MentorDesk is refused (and left untouched). Anything that is not a
     :class:`UserError` is a bug and propagates to the crash handler.
     """
+    from mentordesk.db import Database  # imports SQLAlchemy: only once the window shows
+
     try:
         return Database.open(path, read_only=read_only)
     except DatabaseInUseError as exc:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from mentordesk.db import BackupInfo
 from mentordesk.errors import DatabaseInUseError
+
+if TYPE_CHECKING:
+    from mentordesk.db import BackupInfo
 
 DB_FILTER = "MentorDesk databases (*.sqlite3);;All files (*)"
 

@@ -16,13 +16,15 @@ import gc
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlalchemy.orm import Session
 
-from mentordesk.db import Database
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mentordesk.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -106,12 +106,35 @@ class ParticipantsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ParticipantRow] = []
+        self._sort: tuple[Column, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[ParticipantRow]) -> None:
-        """Replace every row (after a reload from the database)."""
+        """Replace every row (after a reload from the database), kept in the current sort."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(list(rows))
         self.endResetModel()
+
+    def _sorted(self, rows: list[ParticipantRow]) -> list[ParticipantRow]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        return sorted(rows, key=lambda r: _sort_key(r, column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by raw values in Python: for thousands of rows, far quicker than letting
+        a proxy compare them through ``data()`` one pair at a time."""
+        if not 0 <= column < len(Column):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (Column(column), order)
+        before = {id(row): number for number, row in enumerate(self._rows)}
+        self._rows = self._sorted(self._rows)
+        moved = {before[id(row)]: number for number, row in enumerate(self._rows)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(
+            old, [self.index(moved[i.row()], i.column()) if i.isValid() else i for i in old])
+        self.layoutChanged.emit()
 
     def row_at(self, row: int) -> ParticipantRow:
         """The DTO shown in ``row``."""
@@ -169,7 +192,8 @@ class ParticipantsTableModel(QAbstractTableModel):
 
 
 class ParticipantsProxyModel(QSortFilterProxyModel):
-    """Sorts by raw values and filters by a search text, role, department and status."""
+    """Filters by a search text, role, department and status; sorting is passed on to the
+    source model, which sorts by raw values (the proxy keeps the source's order)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -179,6 +203,11 @@ class ParticipantsProxyModel(QSortFilterProxyModel):
         self._role: ParticipantRole | None = None
         self._department = ""
         self._status: ParticipantStatus | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_search(self, text: str) -> None:
         """Keep rows whose name, email, department or job title contain ``text`` (any case)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
-from mentordesk.db import Database
+if TYPE_CHECKING:
+    from mentordesk.db import Database
 
 ALL_AREAS = frozenset({"programme", "participants", "pairing", "checkins", "feedback", "kpis",
                        "recognition", "resources", "stories"})

@@ -95,6 +95,8 @@ class ParticipantsView(AreaView):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Size columns from the first rows only: measuring thousands takes a visible while.
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

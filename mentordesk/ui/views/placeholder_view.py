@@ -28,3 +28,19 @@ class PlaceholderView(AreaView):
         layout.addWidget(self.description)
         layout.addStretch(1)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+
+class PendingView(AreaView):
+    """Stands in for an area that reads the database until a database is open."""
+
+    def __init__(self, area: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.area = area
+        self.title = title
+        self.message = QLabel("Opening the database…")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(heading(title))
+        layout.addSpacing(8)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
