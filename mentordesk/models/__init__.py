@@ -1,6 +1,6 @@
 """SQLAlchemy entities for the whole programme. No Qt here."""
 
-from mentordesk.models.audit import AuditEvent, Setting
+from mentordesk.models.audit import AuditEvent, Erasure, ImportProfile, Setting
 from mentordesk.models.base import Base
 from mentordesk.models.content import (
     Award,
@@ -52,11 +52,13 @@ __all__ = [
     "Checkin",
     "CheckinOutcome",
     "DevelopmentGoal",
+    "Erasure",
     "FeedbackAnswer",
     "FeedbackForm",
     "FeedbackQuestion",
     "FeedbackResponse",
     "FormPurpose",
+    "ImportProfile",
     "Kpi",
     "KpiDirection",
     "KpiMeasurement",

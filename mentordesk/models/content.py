@@ -48,8 +48,9 @@ class Award(Base):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programme.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    # NULL once the person was erased: "awards given" still counts it.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     milestone_id: Mapped[int | None] = mapped_column(
         ForeignKey("milestone.id", ondelete="SET NULL")
@@ -144,8 +145,9 @@ class TrainingAttendance(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("training_session.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    # NULL once the person was erased: attendance figures stay right.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -86,9 +86,10 @@ class FeedbackResponse(Base):
     form_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_form.id", ondelete="CASCADE"), index=True
     )
-    # Erasing a person erases their responses: personal opinions are personal data.
+    # Erasing a person detaches their responses (their free text is removed by the erasure
+    # service); ratings stay in the aggregates, anonymous.
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     pairing_id: Mapped[int | None] = mapped_column(
         ForeignKey("pairing.id", ondelete="SET NULL"), index=True

@@ -40,8 +40,9 @@ class Pairing(Base):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programme.id", ondelete="CASCADE"), index=True
     )
-    mentor_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    # NULL once the mentor was erased: the pairing still counts in the programme's figures.
+    mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     circle_name: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[PairingStatus] = mapped_column(
@@ -58,7 +59,7 @@ class Pairing(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="pairings")
-    mentor: Mapped[Participant] = relationship(foreign_keys=[mentor_id])
+    mentor: Mapped[Participant | None] = relationship(foreign_keys=[mentor_id])
     members: Mapped[list[PairingMember]] = relationship(
         back_populates="pairing", cascade="all, delete-orphan"
     )
@@ -77,12 +78,13 @@ class PairingMember(Base):
     pairing_id: Mapped[int] = mapped_column(
         ForeignKey("pairing.id", ondelete="CASCADE"), index=True
     )
-    mentee_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    # NULL once the mentee was erased: the circle's size stays right in the figures.
+    mentee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
 
     pairing: Mapped[Pairing] = relationship(back_populates="members")
-    mentee: Mapped[Participant] = relationship(back_populates="memberships")
+    mentee: Mapped[Participant | None] = relationship(back_populates="memberships")
 
 
 class PairingRule(Base):

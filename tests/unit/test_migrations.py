@@ -174,3 +174,36 @@ def test_head_constant_matches_the_migration_scripts() -> None:
 
     head, known = known_revisions()
     assert head == HEAD_REVISION and head in known
+
+
+def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from mentordesk.db import make_engine, upgrade_schema
+    from mentordesk.models import Pairing, Participant
+
+    engine = make_engine(db_path)
+    upgrade_schema(engine, "0001_initial")
+    with Session(engine) as s, s.begin():
+        load_demo(s)
+    engine.dispose()
+    assert _revision(db_path) == "0001_initial"
+    before = _counts(db_path)
+
+    database = Database.open(db_path)
+    head, _ = known_revisions()
+    assert _revision(db_path) == head
+    after = _counts(db_path)
+    assert {t: n for t, n in after.items() if t in before} == before
+    assert "pre-migration" in [b.reason for b in list_backups(db_path)]
+    # The point of 0002: erasing a mentor keeps their pairing (for the counts).
+    with database.Session.begin() as s:
+        pairing = s.scalars(select(Pairing)).first()
+        assert pairing is not None
+        s.delete(s.get(Participant, pairing.mentor_id))
+        pairing_id = pairing.id
+    with database.Session() as s:
+        kept = s.get(Pairing, pairing_id)
+        assert kept is not None and kept.mentor_id is None
+    database.close(backup=False)
