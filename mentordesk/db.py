@@ -622,6 +622,30 @@ def restore_backup(db_path: Path, backup_path: Path) -> BackupInfo:
     return safety or BackupInfo(db_path, datetime.now(UTC), "none", 0)
 
 
+def _compact_sqlite(raw: Any, db_path: Path) -> None:
+    """Checkpoint, VACUUM and checkpoint on a driver connection in autocommit mode."""
+
+    def checkpoint() -> None:
+        busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise DatabaseError(
+                f"{db_path.name} is in use by another window or process, so its journal "
+                "could not be emptied; close it there and try again."
+            )
+
+    # VACUUM refuses to run inside a transaction; the driver is in autocommit (see
+    # _install_sqlite_settings), and this connection has not begun one.
+    raw.execute("PRAGMA temp_store=MEMORY")
+    try:
+        checkpoint()
+        raw.execute("VACUUM")
+        checkpoint()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Could not compact {db_path.name}: {exc}") from exc
+    finally:
+        raw.execute("PRAGMA temp_store=DEFAULT")
+
+
 # --------------------------------------------------------------------------- database
 
 
@@ -708,6 +732,24 @@ class Database:
     def backup(self, reason: str = "manual") -> BackupInfo:
         """Back up now (the database stays open)."""
         return backup_database(self.path, reason)
+
+    def compact(self) -> None:
+        """Rewrite the file so that deleted rows leave no trace in it or in its ``-wal``.
+
+        Checkpoints the WAL into the main file, runs ``VACUUM`` (which rebuilds every page,
+        dropping the free space where deleted rows linger), and checkpoints again,
+        truncating the ``-wal`` to zero bytes. Runs outside any transaction on a pooled
+        connection; the temporary copy ``VACUUM`` makes is kept in memory, not in a
+        temporary file. Raises :class:`DatabaseError` if another connection kept the WAL
+        from being emptied (the deleted data may then still be in it).
+        """
+        if self.read_only:
+            raise DatabaseError("The database is open read-only; it cannot be compacted.")
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            _compact_sqlite(raw, self.path)
+
 
     def info(self) -> DatabaseInfo:
         """Size, schema revision, journal mode, row counts and backups."""
