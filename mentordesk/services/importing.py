@@ -1,0 +1,1150 @@
+"""Importing participants from HR exports (CSV and XLSX): read, map, preview, commit.
+
+The flow the GUI and the CLI follow:
+
+1. :func:`read_source` reads the file into a :class:`SourceTable` (text cells with their
+   real row numbers), finding the encoding, the delimiter and the header row;
+2. :func:`guess_mapping` proposes which column holds which field (:data:`FIELDS`), which the
+   coordinator may change, and may save as an import profile (:func:`save_profile`);
+3. :func:`preview_import` lists every problem with its row and column and what each row
+   would do (add, update, unchanged) -- without writing anything;
+4. :func:`commit_import` backs up the database and writes every row without a problem in
+   one transaction, or nothing.
+
+Decisions worth knowing:
+
+* Encoding: a byte-order mark (UTF-8, UTF-16 LE/BE) first, then strict UTF-8, then cp1252.
+  There is no statistical guess: a cp1252 file whose bytes happen to be valid UTF-8 (rare
+  in practice, e.g. "Ã©") is read as UTF-8; choose the encoding explicitly for such files.
+* XLSX: read with openpyxl in read-only, ``data_only`` mode. A formula cell gives the value
+  Excel last calculated and stored in the file (what the user saw), or an empty cell when
+  the file holds no calculated value; the formula itself is never evaluated or imported.
+  Text that merely starts with ``=`` (any CSV cell, or an XLSX text cell) is kept as the
+  text it is. XML with a DOCTYPE or entity declarations is refused before openpyxl sees it
+  (openpyxl also parses through defusedxml, which is a dependency).
+* Export neutralisation: :mod:`mentordesk.services.exporting` prefixes ``'`` to a cell that
+  starts with ``= + - @``, a tab or a carriage return (OWASP CSV injection), and also to a
+  cell that starts with one or more ``'`` followed by one of those. So on reading, exactly
+  one leading ``'`` is removed from every cell matching ``^'+[=+\\-@\\t\\r]``; export then
+  import gives back the same text.
+* Time zones: IANA names, any case ("europe/london" -> "Europe/London"); "UTC" and "GMT" are
+  IANA names too. City names such as "London" or abbreviations such as "CET" that are not
+  IANA names are a problem, not guessed.
+* Skill levels: "Python:4", "Python (4)", "Python - 4"; a bare "Python" gets
+  :data:`DEFAULT_SKILL_LEVEL`. A level outside 0-5 or not a number is a problem.
+* A manager is given by email or by exact full name (any case, unique). An email that is
+  not a participant is kept as an outside manager email; a name that is not a participant
+  is a problem.
+* A row matching an existing participant by email (any case) updates them; a field whose
+  column is not mapped keeps its stored value. An empty cell in a mapped column clears the
+  field (or sets its default: UTC, mentee). The stored email keeps its case when the file
+  differs from it only in case.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import io
+import json
+import re
+import warnings
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from mentordesk.errors import UserError
+from mentordesk.models import (
+    DevelopmentGoal,
+    ImportProfile,
+    Participant,
+    ParticipantInterest,
+    ParticipantLanguage,
+    ParticipantRole,
+    ParticipantSkill,
+    Skill,
+)
+from mentordesk.services import audit
+from mentordesk.services.participants import (
+    ParticipantData,
+    SkillCache,
+    SkillLevel,
+    _apply,
+    add_participants,
+    check_fields,
+)
+from mentordesk.services.validation import MAX_TEXT, check_email, known_timezones
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mentordesk.db import Database
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
+DEFAULT_SKILL_LEVEL = 3
+IGNORE = ""
+
+FIELDS: dict[str, str] = {
+    "full_name": "Full name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Preferred name",
+    "email": "Email",
+    "department": "Department",
+    "job_title": "Job title",
+    "manager": "Manager",
+    "level": "Level",
+    "level_rank": "Level rank",
+    "location": "Location",
+    "timezone": "Time zone",
+    "languages": "Languages",
+    "skills": "Skills",
+    "goals": "Development goals",
+    "interests": "Interests",
+    "role": "Programme role",
+    "mentor_capacity": "Mentor capacity",
+    "availability_notes": "Availability notes",
+    "consent_stories": "Consent to share stories",
+    "consent_photos": "Consent to photos",
+    "notes": "Notes",
+}
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "full_name": ("Name", "Full name", "Employee name", "Employee", "Display name",
+                  "Participant", "Participant name", "Person"),
+    "first_name": ("First name", "Given name", "Forename", "First"),
+    "last_name": ("Last name", "Surname", "Family name", "Last"),
+    "preferred_name": ("Preferred name", "Known as", "Nickname", "Preferred first name"),
+    "email": ("Email", "E-mail", "Email address", "E-mail address", "Work email",
+              "Work email address", "Business email", "Company email", "Mail"),
+    "department": ("Dept", "Department", "Department name", "Team", "Division",
+                   "Business unit"),
+    "job_title": ("Job title", "Title", "Position", "Role title", "Job", "Job role",
+                  "Position title"),
+    "manager": ("Line manager email", "Line manager", "Manager", "Manager email",
+                "Manager e-mail", "Reports to", "Manager name", "Supervisor"),
+    "level": ("Grade", "Level", "Band", "Job level", "Seniority"),
+    "level_rank": ("Level rank", "Grade rank", "Rank", "Level number"),
+    "location": ("Location", "Office", "City", "Site", "Work location"),
+    "timezone": ("Time zone", "Timezone", "TZ", "Time-zone"),
+    "languages": ("Languages", "Spoken languages", "Language"),
+    "skills": ("Skills", "Expertise", "Strengths", "Skill levels", "Skill"),
+    "goals": ("Wants to develop", "Development goals", "Goals", "Learning goals",
+              "Development areas", "Areas to develop"),
+    "interests": ("Interests", "Hobbies", "Hobbies and interests"),
+    "role": ("Mentor or mentee?", "Mentor or mentee", "Role", "Programme role",
+             "Program role", "Participant role", "Mentoring role"),
+    "mentor_capacity": ("Max mentees", "Maximum mentees", "Capacity", "Mentor capacity",
+                        "Mentee capacity", "Number of mentees"),
+    "availability_notes": ("Availability", "Availability notes", "Available"),
+    "consent_stories": ("Happy to share story?", "Happy to share stories?",
+                        "Consent to share stories", "Consent stories", "Story consent",
+                        "Share story"),
+    "consent_photos": ("Happy to be photographed?", "Consent to photos", "Photo consent",
+                       "Consent photos", "Photos"),
+    "notes": ("Notes", "Comments", "Remarks", "Note"),
+}
+
+
+def _norm_header(text: str) -> str:
+    """Case, space and punctuation do not matter when recognising a header."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_HEADER_INDEX: dict[str, str] = {}
+for _key, _names in _SYNONYMS.items():
+    for _name in (*_names, FIELDS[_key]):
+        _HEADER_INDEX.setdefault(_norm_header(_name), _key)
+
+# Cells the exporter neutralised against formula injection: drop exactly one quote.
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+_DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SCAN = 30
+
+
+def unneutralise(cell: str) -> str:
+    """Undo the exporter's CSV-injection guard: one leading ``'`` before ``= + - @ \\t \\r``."""
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read a file; ``None`` means detect."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A file read into text cells, with the file's own row numbers."""
+
+    path: Path
+    kind: str
+    encoding: str | None
+    delimiter: str | None
+    sheets: tuple[str, ...]
+    sheet: str | None
+    header_row: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+_SAVE_AS = "Open it in Excel (or LibreOffice) and save it as CSV or XLSX, then import that."
+
+
+def read_source(path: Path, options: SourceOptions = SourceOptions(),
+                progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> SourceTable:
+    """Read a CSV or XLSX file; raises :class:`UserError` with a plain message."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UserError(
+                f"{path.name} is {size / 1024 / 1024:.0f} MB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files, or remove "
+                "columns you do not need.")
+        if size == 0:
+            raise UserError(f"{path.name} is empty.")
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError as exc:
+        raise UserError(f"There is no file at {path}.") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise UserError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, options, progress, cancelled)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError(f"{path.name} is an old-style Excel (.xls) workbook or a "
+                        f"password-protected one, which MentorDesk cannot read. {_SAVE_AS}")
+    if head.startswith(b"%PDF"):
+        raise UserError(f"{path.name} is a PDF document, not a table. {_SAVE_AS}")
+    return _read_csv(path, options, progress, cancelled)
+
+
+def _check_cancel(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise UserError("Cancelled: nothing was imported.")
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text and the encoding used: BOM, else strict UTF-8, else cp1252."""
+    if encoding is None:
+        if data.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            if b"\x00" in data[:65536]:
+                raise UserError(f"{path.name} does not look like a CSV file (it contains "
+                                f"binary data). {_SAVE_AS}")
+            try:
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise UserError(f"'{encoding}' is not an encoding MentorDesk knows.") from exc
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].decode(encoding, errors="replace").count("\n") + 1
+        raise UserError(
+            f"Row {line} of {path.name} cannot be read as {encoding} (byte "
+            f"0x{data[exc.start]:02X}). Choose another encoding, or save the file as "
+            "CSV UTF-8.") from exc
+    return text.removeprefix("\ufeff"), encoding
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count = 0
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == char and not quoted:
+            count += 1
+    return count
+
+
+def _looks_like_header(cells: Sequence[str]) -> int:
+    """How many cells map to known fields, if most non-empty cells do (and >= 2); else 0."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) < 2:
+        return 0
+    known = sum(1 for c in filled if _norm_header(c) in _HEADER_INDEX)
+    return known if known * 2 > len(filled) else 0
+
+
+def _detect_delimiter(text: str) -> str:
+    lines: list[str] = []
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            lines.append(line.rstrip("\r\n"))
+            if len(lines) >= _HEADER_SCAN:
+                break
+    for line in lines:
+        best = max(_DELIMITERS, key=lambda d: _looks_like_header(
+            next(csv.reader([line], delimiter=d), [])))
+        if _looks_like_header(next(csv.reader([line], delimiter=best), [])):
+            return best
+    best_count, best_delim = 0, ","
+    for line in lines:
+        for delim in _DELIMITERS:
+            count = _count_outside_quotes(line, delim)
+            if count > best_count:
+                best_count, best_delim = count, delim
+    return best_delim
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Records with the physical line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UserError(f"Row {start} cannot be read as CSV: {exc}.") from exc
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _read_csv(path: Path, options: SourceOptions, progress: Progress | None,
+              cancelled: Cancelled | None) -> SourceTable:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
+    text, encoding = _decode(path, data, options.encoding)
+    if "\x00" in text:
+        raise UserError(f"{path.name} does not look like a CSV file (it contains binary "
+                        f"data). {_SAVE_AS}")
+    delimiter = options.delimiter or _detect_delimiter(text)
+    if len(delimiter) != 1:
+        raise UserError("The delimiter must be a single character.")
+    total = text.count("\n") + 1
+    header_row, headers, rows = _assemble(
+        path, _csv_records(text, delimiter), total, progress, cancelled)
+    return SourceTable(path, "csv", encoding, delimiter, (), None, header_row, headers, rows)
+
+
+def _assemble(path: Path, records: Iterable[tuple[int, Sequence[str]]], total: int,
+              progress: Progress | None, cancelled: Cancelled | None,
+              ) -> tuple[int, tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+    """Find the header row among the first records, then collect the data rows."""
+    it = iter(records)
+    scanned: list[tuple[int, list[str]]] = []
+    header_at: int | None = None
+    for number, cells in it:
+        clean = [unneutralise(c) for c in cells]
+        if not any(c.strip() for c in clean):
+            continue
+        scanned.append((number, clean))
+        if _looks_like_header(clean):
+            header_at = len(scanned) - 1
+            break
+        if len(scanned) >= _HEADER_SCAN:
+            break
+    if not scanned:
+        raise UserError(f"{path.name} has no rows.")
+    if header_at is None:
+        widest = max(sum(1 for c in cells if c.strip()) for _, cells in scanned)
+        header_at = next(i for i, (_, cells) in enumerate(scanned)
+                         if sum(1 for c in cells if c.strip()) == widest)
+        if widest < 2:
+            raise UserError(f"{path.name} has no header row (a row naming at least two "
+                            "columns, such as Name and Email).")
+    header_row, raw_headers = scanned[header_at]
+    headers = _unique_headers(raw_headers)
+    width = len(headers)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+
+    def take(number: int, cells: Sequence[str]) -> None:
+        clean = [unneutralise(c) for c in cells]
+        if not any(c.strip() for c in clean):
+            return
+        if len(rows) >= MAX_ROWS:
+            raise UserError(f"{path.name} has more than {MAX_ROWS:,} rows of data; split it "
+                            "into smaller files.")
+        if len(clean) < width:
+            clean += [""] * (width - len(clean))
+        rows.append((number, tuple(clean)))
+        if len(rows) % 1000 == 0:
+            _check_cancel(cancelled)
+            if progress:
+                progress(number, total)
+
+    for number, cells in scanned[header_at + 1:]:
+        take(number, cells)
+    for number, cells in it:
+        take(number, cells)
+    if progress:
+        progress(total, total)
+    return header_row, headers, tuple(rows)
+
+
+def _unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
+    """Header texts, trimmed; empty ones named by position, repeats numbered."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for n, cell in enumerate(cells, start=1):
+        name = " ".join(cell.split()) or f"Column {n}"
+        base, k = name, 2
+        while name.casefold() in seen:
+            name = f"{base} ({k})"
+            k += 1
+        seen.add(name.casefold())
+        out.append(name)
+    while out and out[-1].startswith("Column ") and not cells[len(out) - 1].strip():
+        out.pop()  # trailing empty header cells (Excel's stray formatting)
+    return tuple(out)
+
+
+_XML_BOMBS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
+              "<!ENTITY".encode("utf-16-le"))
+_MAX_UNZIPPED = 20 * MAX_BYTES
+
+
+def _check_xlsx_archive(path: Path) -> None:
+    """Refuse zip bombs and XML entity declarations before openpyxl parses anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > _MAX_UNZIPPED:
+                raise UserError(f"{path.name} unpacks to more than "
+                                f"{_MAX_UNZIPPED // 1024 // 1024} MB; it was not read.")
+            for member in members:
+                if not member.filename.endswith((".xml", ".rels")):
+                    continue
+                with archive.open(member) as part:
+                    prolog = part.read(4096)
+                if any(marker in prolog.upper() for marker in _XML_BOMBS):
+                    raise UserError(f"{path.name} contains XML declarations (a DOCTYPE) that "
+                                    "a spreadsheet never needs, so it was not read. "
+                                    f"{_SAVE_AS}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
+        raise UserError(f"{path.name} is not a readable XLSX workbook. {_SAVE_AS}") from exc
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet value as the text a person would type: 2.0 -> "2", dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 and
+                               value.microsecond == 0 else "seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _read_xlsx(path: Path, options: SourceOptions, progress: Progress | None,
+               cancelled: Cancelled | None) -> SourceTable:
+    _check_xlsx_archive(path)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook features it skips (data validation, conditional
+        # formatting, missing default style); none of them matter for reading values.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError,
+                TypeError) as exc:
+            raise UserError(f"{path.name} is not a readable XLSX workbook. {_SAVE_AS}") from exc
+        try:
+            sheets = tuple(book.sheetnames)
+            if options.sheet is not None:
+                if options.sheet not in sheets:
+                    raise UserError(f"{path.name} has no sheet called '{options.sheet}'; its "
+                                    f"sheets are: {', '.join(sheets)}.")
+                candidates = [options.sheet]
+            else:
+                candidates = list(sheets)
+            for name in candidates:
+                ws = book[name]
+                ws.reset_dimensions()  # some writers record a wrong size; read every row
+                records = ((n, [_cell_text(v) for v in row])
+                           for n, row in enumerate(ws.iter_rows(min_row=1, values_only=True),
+                                                   start=1))
+                try:
+                    header_row, headers, rows = _assemble(path, records, 0, progress,
+                                                          cancelled)
+                except UserError as exc:
+                    if options.sheet is None and "has no rows" in exc.message:
+                        continue  # an empty sheet: try the next one
+                    raise
+                return SourceTable(path, "xlsx", None, None, sheets, name, header_row,
+                                   headers, rows)
+        except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            raise UserError(f"{path.name} could not be read as an XLSX workbook "
+                            f"({type(exc).__name__}). {_SAVE_AS}") from exc
+        finally:
+            book.close()
+    raise UserError(f"{path.name} has no sheet with data.")
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """Header -> field key (or :data:`IGNORE`), each field taken by its first column only."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = _HEADER_INDEX.get(_norm_header(header), IGNORE)
+        if key and key not in taken:
+            taken.add(key)
+            mapping[header] = key
+        else:
+            mapping[header] = IGNORE
+    if "full_name" in taken:
+        # A full name column wins; first/last names stay unmapped so nothing is doubled.
+        for header, key in mapping.items():
+            if key in ("first_name", "last_name"):
+                mapping[header] = IGNORE
+    return mapping
+
+
+# --------------------------------------------------------------------------- preview
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a row cannot be imported: its row number, the column, and plain words."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What importing one row would do."""
+
+    row: int
+    email: str
+    name: str
+    action: str
+    changed_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """Everything an import would do, computed without writing."""
+
+    table: SourceTable
+    mapping: dict[str, str]
+    problems: tuple[Problem, ...]
+    changes: tuple[RowChange, ...]
+    refused_rows: tuple[int, ...]
+
+    @property
+    def adds(self) -> int:
+        """Rows that would add a participant."""
+        return sum(1 for c in self.changes if c.action == "add")
+
+    @property
+    def updates(self) -> int:
+        """Rows that would change an existing participant."""
+        return sum(1 for c in self.changes if c.action == "update")
+
+    @property
+    def unchanged(self) -> int:
+        """Rows matching a participant exactly."""
+        return sum(1 for c in self.changes if c.action == "unchanged")
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """An existing participant as the import compares it."""
+
+    id: int
+    data: ParticipantData
+
+
+@dataclass
+class _Plan:
+    preview: ImportPreview
+    adds: list[ParticipantData]
+    updates: list[tuple[int, ParticipantData, tuple[str, ...]]]
+
+
+_ROLE_WORDS: dict[str, ParticipantRole] = {
+    "mentor": ParticipantRole.MENTOR, "mentee": ParticipantRole.MENTEE,
+    "both": ParticipantRole.BOTH, "either": ParticipantRole.BOTH,
+    "mentorandmentee": ParticipantRole.BOTH, "mentormentee": ParticipantRole.BOTH,
+    "menteeandmentor": ParticipantRole.BOTH, "menteementor": ParticipantRole.BOTH,
+    "mentorormentee": ParticipantRole.BOTH, "menteeormentor": ParticipantRole.BOTH,
+}
+_YES = {"yes", "y", "true", "1", "x", "ok", "agreed", "consent", "consented"}
+_NO = {"no", "n", "false", "0", "", "-", "declined"}
+_SKILL_COLON = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<level>[^:]*)$", re.S)
+_SKILL_PAREN = re.compile(r"^(?P<name>.*\S)\s*\(\s*(?P<level>[+-]?\d+)\s*\)$", re.S)
+_SKILL_DASH = re.compile(r"^(?P<name>.*\S)\s+[-–]\s*(?P<level>[+-]?\d+)$", re.S)
+_LIST_SPLIT = re.compile(r"[,;]")
+# ParticipantData field -> FIELDS key, for reporting changes and mapping errors to columns.
+_DATA_TO_FIELD = {"manager_email": "manager"}
+
+
+def _split_list(cell: str) -> tuple[str, ...]:
+    return tuple(p for p in (" ".join(x.split()) for x in _LIST_SPLIT.split(cell)) if p)
+
+
+def _parse_skills(cell: str) -> tuple[tuple[SkillLevel, ...], str | None]:
+    skills: list[SkillLevel] = []
+    for item in _split_list(cell):
+        match = (_SKILL_COLON.match(item) or _SKILL_PAREN.match(item)
+                 or _SKILL_DASH.match(item))
+        if match is None:
+            skills.append(SkillLevel(item, DEFAULT_SKILL_LEVEL))
+            continue
+        name, level_text = match["name"].strip(), match["level"].strip()
+        try:
+            level = int(level_text)
+        except ValueError:
+            return (), f"'{item}': the level '{level_text}' is not a number from 0 to 5"
+        if not 0 <= level <= 5:
+            return (), f"'{item}': the level {level} is not between 0 and 5"
+        skills.append(SkillLevel(name, level))
+    return tuple(skills), None
+
+
+def _parse_int(text: str) -> int | None:
+    """A whole number from text such as "2", "2.0" or " 3 "; None if it is not one."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+
+@cache
+def _timezones_by_folded() -> dict[str, str]:
+    return {tz.casefold(): tz for tz in known_timezones()}
+
+
+def _canonical_timezone(text: str) -> str:
+    """An IANA name in its proper case ("europe/london" -> "Europe/London"), else as given."""
+    return _timezones_by_folded().get(text.casefold(), text)
+
+
+def load_participant_data(session: Session, ids: Sequence[int] | None = None,
+                          ) -> list[tuple[int, ParticipantData]]:
+    """Participants' data as :func:`participants.get_participant` gives it, in a few queries.
+
+    Ordered by id. ``ids`` restricts the result (all participants when None).
+    """
+    p = Participant.__table__
+    query = select(p.c.id, p.c.full_name, p.c.preferred_name, p.c.email, p.c.department,
+                   p.c.job_title, p.c.manager_id, p.c.manager_email, p.c.level,
+                   p.c.level_rank, p.c.location, p.c.timezone, p.c.role,
+                   p.c.mentor_capacity, p.c.availability_notes, p.c.consent_stories,
+                   p.c.consent_photos, p.c.notes).order_by(p.c.id)
+    rows = list(session.execute(query))
+    email_by_id = {r.id: r.email for r in rows}
+    if ids is not None:
+        wanted = set(ids)
+        rows = [r for r in rows if r.id in wanted]
+    skills: dict[int, list[SkillLevel]] = defaultdict(list)
+    for pid, name, level in session.execute(
+            select(ParticipantSkill.participant_id, Skill.name, ParticipantSkill.level)
+            .join(Skill, Skill.id == ParticipantSkill.skill_id)):
+        skills[pid].append(SkillLevel(name, level))
+    goals: dict[int, list[str]] = defaultdict(list)
+    for pid, name in session.execute(
+            select(DevelopmentGoal.participant_id, Skill.name)
+            .join(Skill, Skill.id == DevelopmentGoal.skill_id)
+            .order_by(DevelopmentGoal.participant_id, DevelopmentGoal.priority)):
+        goals[pid].append(name)
+    languages: dict[int, list[str]] = defaultdict(list)
+    for pid, lang in session.execute(
+            select(ParticipantLanguage.participant_id, ParticipantLanguage.language)
+            .order_by(ParticipantLanguage.id)):
+        languages[pid].append(lang)
+    interests: dict[int, list[str]] = defaultdict(list)
+    for pid, interest in session.execute(
+            select(ParticipantInterest.participant_id, ParticipantInterest.interest)
+            .order_by(ParticipantInterest.id)):
+        interests[pid].append(interest)
+    out: list[tuple[int, ParticipantData]] = []
+    for r in rows:
+        manager = email_by_id.get(r.manager_id, r.manager_email) if r.manager_id else \
+            r.manager_email
+        out.append((r.id, ParticipantData(
+            full_name=r.full_name, email=r.email, preferred_name=r.preferred_name,
+            department=r.department, job_title=r.job_title, manager_email=manager,
+            level=r.level, level_rank=r.level_rank, location=r.location,
+            timezone=r.timezone, languages=tuple(languages.get(r.id, ())),
+            skills=tuple(sorted(skills.get(r.id, ()),
+                                key=lambda s: (-s.level, s.name.casefold()))),
+            goals=tuple(goals.get(r.id, ())), interests=tuple(interests.get(r.id, ())),
+            role=ParticipantRole(r.role), mentor_capacity=r.mentor_capacity,
+            availability_notes=r.availability_notes,
+            consent_stories=bool(r.consent_stories), consent_photos=bool(r.consent_photos),
+            notes=r.notes)))
+    return out
+
+
+def _same(field_name: str, before: Any, after: Any) -> bool:
+    """Whether a field would stay as stored (compared the way the database keeps it)."""
+    if field_name in ("email", "manager_email"):
+        return bool(before.casefold() == after.casefold())
+    if field_name == "skills":
+        return ({s.name.casefold(): s.level for s in before}
+                == {s.name.casefold(): s.level for s in after})
+    if field_name == "goals":
+        return [g.casefold() for g in before] == [g.casefold() for g in after]
+    if field_name in ("languages", "interests"):
+        # Stored rows are kept by value; neither order nor case of a kept value changes.
+        return {v.casefold() for v in before} == {v.casefold() for v in after}
+    return bool(before == after)
+
+
+_DIRECT_TEXT = ("preferred_name", "department", "job_title", "level", "location",
+                "availability_notes", "notes")
+_LISTS = ("languages", "goals", "interests")
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, Any]
+    email: str
+    name: str
+    manager_text: str
+    problems: list[Problem]
+
+
+def _columns(table: SourceTable, mapping: Mapping[str, str]) -> dict[str, int]:
+    """Field key -> column index; refuses a mapping without name or email, or doubled."""
+    columns: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        key = mapping.get(header, IGNORE)
+        if key == IGNORE:
+            continue
+        if key not in FIELDS:
+            raise UserError(f"Column '{header}' is mapped to '{key}', which is not a field.")
+        if key in columns:
+            raise UserError(f"Columns '{table.headers[columns[key]]}' and '{header}' are both "
+                            f"mapped to {FIELDS[key]}; choose one.")
+        columns[key] = index
+    if "email" not in columns:
+        raise UserError("Choose the column that holds the email address: it identifies "
+                        "each person.")
+    if not {"full_name", "first_name", "last_name"} & columns.keys():
+        raise UserError("Choose the column that holds the name (or first and last names).")
+    return columns
+
+
+def _reason(label: str, reason: str) -> str:
+    if reason == "is required":
+        return f"{label} is empty"
+    if reason.startswith(("is ", "must ", "cannot ")):
+        return f"{label} {reason}"
+    return reason
+
+
+def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
+               headers: tuple[str, ...]) -> _Row:
+    problems: list[Problem] = []
+
+    def cell(key: str) -> str:
+        index = columns[key]
+        return cells[index] if index < len(cells) else ""
+
+    def problem(key: str, reason: str) -> None:
+        problems.append(Problem(line, headers[columns[key]], reason))
+
+    if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
+        problems.append(Problem(line, FIELDS["email"] if "email" not in columns
+                                else headers[columns["email"]],
+                                f"this row has {len(cells)} cells but the header has "
+                                f"{len(headers)}; a value probably contains an unquoted "
+                                "delimiter"))
+    for key in columns:
+        if len(cell(key)) > MAX_TEXT:
+            problem(key, f"{FIELDS[key]} is {len(cell(key)):,} characters long; the limit "
+                         f"is {MAX_TEXT:,}")
+    values: dict[str, Any] = {}
+    name = " ".join(cell("full_name").split()) if "full_name" in columns else ""
+    if not name:
+        name = " ".join(" ".join(cell(k) for k in ("first_name", "last_name")
+                                 if k in columns).split())
+    values["full_name"] = name
+    email = cell("email").strip()
+    values["email"] = email
+    for key in _DIRECT_TEXT:
+        if key in columns:
+            values[key] = cell(key)
+    for key in _LISTS:
+        if key in columns:
+            values[key] = _split_list(cell(key))
+    if "skills" in columns:
+        skills, reason = _parse_skills(cell("skills"))
+        if reason:
+            problem("skills", reason)
+        values["skills"] = skills
+    if "level_rank" in columns:
+        text = cell("level_rank").strip()
+        rank = _parse_int(text) if text else None
+        if text and rank is None:
+            problem("level_rank", f"level rank '{text}' is not a whole number")
+        values["level_rank"] = rank
+    if "timezone" in columns:
+        values["timezone"] = _canonical_timezone(cell("timezone").strip()) or "UTC"
+    if "role" in columns:
+        text = cell("role").strip()
+        role = _ROLE_WORDS.get(_norm_header(text)) if text else ParticipantRole.MENTEE
+        if role is None:
+            problem("role", f"'{text}' is not a programme role; use mentor, mentee or both")
+            role = ParticipantRole.MENTEE
+        values["role"] = role
+    if "mentor_capacity" in columns:
+        text = cell("mentor_capacity").strip()
+        capacity = _parse_int(text) if text else None
+        if text and capacity is None:
+            problem("mentor_capacity", f"mentor capacity '{text}' is not a whole number")
+        values["mentor_capacity"] = capacity
+    for key in ("consent_stories", "consent_photos"):
+        if key in columns:
+            text = cell(key).strip().casefold()
+            if text in _YES:
+                values[key] = True
+            elif text in _NO:
+                values[key] = False
+            else:
+                problem(key, f"'{cell(key).strip()}' is not yes or no")
+                values[key] = False
+    manager = " ".join(cell("manager").split()) if "manager" in columns else ""
+    return _Row(line, values, email, name, manager, problems)
+
+
+def _plan(session: Session, table: SourceTable, mapping: Mapping[str, str],
+          progress: Progress | None, cancelled: Cancelled | None) -> _Plan:
+    columns = _columns(table, mapping)
+    headers = table.headers
+    total = len(table.rows)
+    stored = {data.email.casefold(): _Stored(pid, data)
+              for pid, data in load_participant_data(session)}
+    rows = [_parse_row(line, cells, columns, headers) for line, cells in table.rows]
+    _check_cancel(cancelled)
+
+    def column_of(field_name: str) -> str:
+        key = _DATA_TO_FIELD.get(field_name, field_name)
+        if key == "full_name":
+            for candidate in ("full_name", "first_name", "last_name"):
+                if candidate in columns:
+                    return headers[columns[candidate]]
+        return headers[columns[key]] if key in columns else FIELDS.get(key, key)
+
+    # Emails and duplicates within the file.
+    lines_by_email: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        normalised, reason = check_email(row.email)
+        if reason is None:
+            row.email = normalised
+            lines_by_email[normalised.casefold()].append(row.line)
+    for row in rows:
+        others = [n for n in lines_by_email.get(row.email.casefold(), ()) if n != row.line]
+        if others:
+            listed = ", ".join(str(n) for n in others)
+            row.problems.append(Problem(row.line, column_of("email"),
+                                        f"{row.email} is also on row{'s' * (len(others) > 1)} "
+                                        f"{listed}"))
+    # Who can be a manager: everyone stored (with the file's new names) and in the file.
+    emails_by_name: dict[str, set[str]] = defaultdict(set)
+    in_file = {row.email.casefold() for row in rows}
+    name_mapped = bool({"full_name", "first_name", "last_name"} & columns.keys())
+    for key, person in stored.items():
+        if not (name_mapped and key in in_file):
+            emails_by_name[person.data.full_name.casefold()].add(key)
+    for row in rows:
+        if row.name and "@" in row.email:
+            emails_by_name[row.name.casefold()].add(row.email.casefold())
+    by_email = {k: s.data.email for k, s in stored.items()}
+    by_email.update({row.email.casefold(): row.email for row in rows})
+
+    planned: list[tuple[_Row, ParticipantData, _Stored | None]] = []
+    for n, row in enumerate(rows, start=1):
+        if n % 1000 == 0:
+            _check_cancel(cancelled)
+            if progress:
+                progress(n, total)
+        if "manager" in columns:
+            text = row.manager_text
+            manager = ""
+            if "@" in text:
+                manager, reason = check_email(text)
+                if reason:
+                    row.problems.append(Problem(row.line, column_of("manager"),
+                                                f"manager: {reason}"))
+                manager = by_email.get(manager.casefold(), manager)
+            elif text:
+                found = emails_by_name.get(text.casefold(), set())
+                if len(found) == 1:
+                    manager = by_email.get(next(iter(found)), next(iter(found)))
+                elif found:
+                    row.problems.append(Problem(
+                        row.line, column_of("manager"),
+                        f"manager '{text}' matches {len(found)} participants; give their "
+                        "email instead"))
+                else:
+                    row.problems.append(Problem(
+                        row.line, column_of("manager"),
+                        f"manager '{text}' is not a participant and not an email address"))
+            row.values["manager_email"] = manager
+        existing = stored.get(row.email.casefold())
+        values = dict(row.values)
+        if existing is not None:
+            if "full_name" not in columns and not values["full_name"]:
+                values.pop("full_name")
+            values["email"] = existing.data.email
+            data = dataclasses.replace(existing.data, **values)
+        else:
+            data = ParticipantData(**values)
+        data, errors = check_fields(data)
+        for field_name, reason in errors.items():
+            label = FIELDS.get(_DATA_TO_FIELD.get(field_name, field_name), field_name)
+            if field_name == "full_name":
+                label = "Name"
+            reason = _reason(label, reason)
+            problem = Problem(row.line, column_of(field_name), reason)
+            if problem not in row.problems and not (
+                    field_name == "mentor_capacity" and any(
+                        p.column == problem.column for p in row.problems)):
+                row.problems.append(problem)
+        planned.append((row, data, existing))
+    _check_loops(planned, stored, column_of)
+
+    order = {h: i for i, h in enumerate(headers)}
+    problems: list[Problem] = []
+    changes: list[RowChange] = []
+    refused: list[int] = []
+    adds: list[ParticipantData] = []
+    updates: list[tuple[int, ParticipantData, tuple[str, ...]]] = []
+    for row, data, existing in planned:
+        if row.problems:
+            problems.extend(sorted(row.problems, key=lambda p: order.get(p.column, 0)))
+            refused.append(row.line)
+            continue
+        if existing is None:
+            adds.append(data)
+            changes.append(RowChange(row.line, data.email, data.full_name, "add", ()))
+            continue
+        changed = tuple(f.name for f in dataclasses.fields(data)
+                        if not _same(f.name, getattr(existing.data, f.name),
+                                     getattr(data, f.name)))
+        if changed:
+            updates.append((existing.id, data, changed))
+            changes.append(RowChange(row.line, data.email, data.full_name, "update",
+                                     tuple(_DATA_TO_FIELD.get(c, c) for c in changed)))
+        else:
+            changes.append(RowChange(row.line, data.email, data.full_name, "unchanged", ()))
+    if progress:
+        progress(total, total)
+    preview = ImportPreview(table, dict(mapping), tuple(problems), tuple(changes),
+                            tuple(refused))
+    return _Plan(preview, adds, updates)
+
+
+def _check_loops(planned: list[tuple[_Row, ParticipantData, _Stored | None]],
+                 stored: dict[str, _Stored], column_of: Callable[[str], str]) -> None:
+    """A manager chain that comes back to the person is a problem (A manages B manages A)."""
+    boss: dict[str, str] = {k: s.data.manager_email.casefold() for k, s in stored.items()}
+    for row, data, _ in planned:
+        if not row.problems:
+            boss[data.email.casefold()] = data.manager_email.casefold()
+    for row, data, _ in planned:
+        if row.problems or not data.manager_email:
+            continue
+        me = data.email.casefold()
+        current = data.manager_email.casefold()
+        seen = {me}
+        while current and current not in seen:
+            seen.add(current)
+            current = boss.get(current, "")
+        if current == me:
+            row.problems.append(Problem(row.line, column_of("manager_email"),
+                                        f"{data.manager_email} reports (directly or not) to "
+                                        "this person, so cannot be their manager"))
+
+
+def preview_import(session: Session, table: SourceTable, mapping: Mapping[str, str],
+                   progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> ImportPreview:
+    """What importing ``table`` with ``mapping`` would do; writes nothing."""
+    return _plan(session, table, mapping, progress, cancelled).preview
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote."""
+
+    added: int
+    updated: int
+    unchanged: int
+    refused: int
+    backup: Path | None
+
+
+def commit_import(db: Database, table: SourceTable, mapping: Mapping[str, str],
+                  progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ImportResult:
+    """Write every row without a problem in one transaction, after a backup.
+
+    Rows with a problem are refused (not written); the rest are all written or, on a
+    cancel or an error, none. When nothing would change, nothing is written and no backup
+    is taken.
+    """
+    from mentordesk.db import backup_database
+
+    if db.read_only:
+        raise UserError("The database is open read-only; nothing was imported.")
+    backup: Path | None = None
+    with db.Session.begin() as session:
+        plan = _plan(session, table, mapping, None, cancelled)
+        if plan.adds or plan.updates:
+            if db.path.exists() and db.path.stat().st_size > 0:
+                backup = backup_database(db.path, "pre-import").path
+            _check_cancel(cancelled)
+            total = len(plan.adds) + len(plan.updates)
+            if plan.adds:
+                def add_progress(done: int, _total: int) -> None:
+                    if progress:
+                        progress(done, total)
+
+                add_participants(session, plan.adds, add_progress, cancelled)
+            _write_updates(session, plan.updates, cancelled)
+            _check_cancel(cancelled)
+            if progress:
+                progress(total, total)
+    preview = plan.preview
+    return ImportResult(preview.adds, preview.updates, preview.unchanged,
+                        len(preview.refused_rows), backup)
+
+
+def _write_updates(session: Session, updates: list[tuple[int, ParticipantData,
+                                                         tuple[str, ...]]],
+                   cancelled: Cancelled | None) -> None:
+    """Apply updates with a handful of queries per 500 people (not per person)."""
+    from sqlalchemy.orm import selectinload
+
+    if not updates:
+        return
+    skills = SkillCache(session)
+    chunk = 500
+    for start in range(0, len(updates), chunk):
+        _check_cancel(cancelled)
+        batch = updates[start:start + chunk]
+        people = {p.id: p for p in session.scalars(
+            select(Participant).where(Participant.id.in_([pid for pid, _, _ in batch]))
+            .options(selectinload(Participant.skills).selectinload(ParticipantSkill.skill),
+                     selectinload(Participant.goals).selectinload(DevelopmentGoal.skill),
+                     selectinload(Participant.interests),
+                     selectinload(Participant.languages)))}
+        with session.no_autoflush:
+            for pid, data, _ in batch:
+                _apply(session, people[pid], data, skills)
+        session.flush()
+        for pid, _, changed in batch:
+            audit.record(session, "edit", "participant", pid, changed)
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+@dataclass(frozen=True)
+class ImportProfileData:
+    """A saved mapping and file options for one HR system's export."""
+
+    name: str
+    mapping: dict[str, str]
+    options: SourceOptions
+
+
+def _to_profile(row: ImportProfile) -> ImportProfileData:
+    try:
+        mapping = json.loads(row.mapping_json or "{}")
+    except ValueError:
+        mapping = {}
+    if not isinstance(mapping, dict):
+        mapping = {}
+    return ImportProfileData(
+        row.name, {str(k): str(v) for k, v in mapping.items()},
+        SourceOptions(row.encoding or None, row.delimiter or None, row.sheet or None))
+
+
+def save_profile(session: Session, profile: ImportProfileData) -> None:
+    """Insert the profile, or replace the one with the same name."""
+    name = " ".join(profile.name.split())
+    if not name:
+        raise UserError("An import profile needs a name.")
+    if len(name) > 100:
+        raise UserError("An import profile's name can be at most 100 characters.")
+    unknown = sorted({v for v in profile.mapping.values() if v != IGNORE and v not in FIELDS})
+    if unknown:
+        raise UserError(f"Unknown fields in the mapping: {', '.join(unknown)}.")
+    row = session.scalar(select(ImportProfile).where(ImportProfile.name == name))
+    if row is None:
+        row = ImportProfile(name=name)
+        session.add(row)
+    row.mapping_json = json.dumps(dict(profile.mapping), ensure_ascii=False)
+    row.encoding = profile.options.encoding or ""
+    row.delimiter = profile.options.delimiter or ""
+    row.sheet = profile.options.sheet or ""
+    session.flush()
+
+
+def list_profiles(session: Session) -> list[ImportProfileData]:
+    """Saved import profiles, by name."""
+    return [_to_profile(r) for r in session.scalars(
+        select(ImportProfile).order_by(ImportProfile.name))]
+
+
+def find_profile_for(session: Session, headers: Sequence[str]) -> ImportProfileData | None:
+    """The saved profile whose mapped headers are all in ``headers`` (the most specific)."""
+    present = {_norm_header(h) for h in headers}
+    best: tuple[int, ImportProfileData] | None = None
+    for profile in list_profiles(session):
+        mapped = {_norm_header(h) for h, key in profile.mapping.items() if key != IGNORE}
+        if mapped and mapped <= present and (best is None or len(mapped) > best[0]):
+            best = (len(mapped), profile)
+    return best[1] if best else None
