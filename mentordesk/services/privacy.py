@@ -415,8 +415,9 @@ class ErasurePlan:
 
 
 # Free-text columns where another record may name the person; mentions are replaced.
-_MENTION_COLUMNS: tuple[InstrumentedAttribute[str], ...] = (
+_MENTION_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Participant.notes, Participant.availability_notes, Checkin.notes, Pairing.explanation,
+    FeedbackAnswer.value_text,
     Pairing.circle_name, PairingRule.reason, Award.citation, SuccessStory.title,
     SuccessStory.body, SuccessStory.quote, KpiMeasurement.note, TrainingSession.facilitator,
     Programme.coordinator_name, Programme.description,
@@ -452,7 +453,7 @@ class _Scope:
     training: int
     reports_by_email_ids: list[int]
     coordinator_email_ids: list[int]
-    mentions: dict[InstrumentedAttribute[str], list[tuple[int, str]]]
+    mentions: dict[InstrumentedAttribute[Any], list[tuple[int, str]]]
     audit_events: int
 
     @property
@@ -504,14 +505,15 @@ def _scope(session: Session, participant_id: int) -> _Scope:
         func.lower(Programme.coordinator_email) == email)))
     pattern = _mention_pattern(person)
     # Rows that are themselves erased or cleared are not counted as mentions.
-    skip: dict[InstrumentedAttribute[str], set[int]] = {
+    skip: dict[InstrumentedAttribute[Any], set[int]] = {
         Participant.notes: {pid}, Participant.availability_notes: {pid},
         Checkin.notes: set(checkin_note_ids), Pairing.explanation: set(explained),
         Award.citation: set(cited),
+        FeedbackAnswer.value_text: set(comment_ids) | set(comment_numbers_ids),
     }
     owned_stories = set(session.scalars(
         select(SuccessStory.id).where(SuccessStory.participant_id == pid)))
-    mentions: dict[InstrumentedAttribute[str], list[tuple[int, str]]] = {}
+    mentions: dict[InstrumentedAttribute[Any], list[tuple[int, str]]] = {}
     for column in _MENTION_COLUMNS:
         entity = column.class_
         ignore = owned_stories if entity is SuccessStory else skip.get(column, set())
@@ -672,8 +674,21 @@ def erase_participant(db: Database, participant_id: int) -> ErasurePlan:
     finally:
         # Even if the ledger could not be written (the Erasure row will rebuild it on the
         # next reapply_erasures), the deleted data must not linger in the file.
-        db.compact()
+        _compact_after(db, plan.name)
     return plan
+
+
+def _compact_after(db: Database, who: str) -> None:
+    try:
+        db.compact()
+    except DatabaseError as exc:
+        # The erasure itself is committed. Deleted content was zeroed (secure_delete) and
+        # reaches the main file at the checkpoint SQLite makes when the last connection
+        # closes, so closing MentorDesk finishes the job.
+        raise DatabaseError(
+            f"{who} was erased, but the database file is in use and could not be tidied up "
+            "yet. Close MentorDesk to finish removing their data from the file."
+        ) from exc
 
 
 # --------------------------------------------------------------------------- ledger
@@ -787,5 +802,5 @@ def reapply_erasures(db: Database) -> list[int]:
         recorded = _recorded_ids(session)
     _write_ledger(db.path, [], recorded)
     if due:
-        db.compact()
+        _compact_after(db, _count(len(due), "person", "people"))
     return due

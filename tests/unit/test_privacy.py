@@ -332,6 +332,13 @@ def test_mentions_elsewhere_are_replaced_and_the_rest_kept(demo: Database,
         assert far_checkin is not None
         far_id = far_checkin.id
         far_checkin.notes = f"Intro to {email} arranged"
+        someone_elses = s.scalars(
+            select(FeedbackAnswer).join(FeedbackQuestion).join(FeedbackResponse)
+            .where(FeedbackQuestion.kind == QuestionKind.TEXT,
+                   FeedbackResponse.participant_id != mentor)).first()
+        assert someone_elses is not None
+        comment_id = someone_elses.id
+        someone_elses.value_text = f"Meeting {name} helped; thanks!"
     erase_participant(demo, mentor)
     with demo.Session() as s:
         other = s.get(Participant, other_id)
@@ -339,6 +346,7 @@ def test_mentions_elsewhere_are_replaced_and_the_rest_kept(demo: Database,
         assert other.notes == "Shadowing [removed] in March"
         assert other.manager_email == ""
         assert s.get(Checkin, far_id).notes == "Intro to [removed] arranged"
+        assert s.get(FeedbackAnswer, comment_id).value_text == "Meeting [removed] helped; thanks!"
     assert sum(_occurrences(db_path, email, email.upper(), name, name.upper()).values()) == 0
 
 
@@ -357,6 +365,22 @@ def test_erasure_is_recorded_by_id_beside_the_database(demo: Database, db_path: 
     if os.name == "posix":
         assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
     assert [b.reason for b in list_backups(db_path)].count("pre-erasure") == 2
+
+
+def test_erasure_says_it_happened_when_the_file_cannot_be_compacted(
+        demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentordesk.errors import DatabaseError
+
+    mentor, _ = _first_pairing(demo)
+
+    def busy() -> None:
+        raise DatabaseError("in use")
+
+    monkeypatch.setattr(demo, "compact", busy)
+    with pytest.raises(DatabaseError, match=r"^Dmitri Evans was erased, but .* Close MentorDesk"):
+        erase_participant(demo, mentor)
+    with demo.Session() as s:
+        assert s.get(Participant, mentor) is None
 
 
 def test_erasure_refuses_an_unknown_id_without_touching_anything(demo: Database,
