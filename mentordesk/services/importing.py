@@ -449,10 +449,23 @@ def _check_xlsx_archive(path: Path) -> None:
         raise UserError(f"{path.name} is not a readable XLSX workbook. {_SAVE_AS}") from exc
 
 
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_unescape(text: str) -> str:
+    """Decode OOXML's ``_xHHHH_`` escapes (how Excel stores a carriage return or a control
+    character in a cell; ``_x005F_`` is a literal underscore). openpyxl leaves them as is."""
+    if "_x" not in text:
+        return text
+    return _XLSX_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+
+
 def _cell_text(value: Any) -> str:
     """A spreadsheet value as the text a person would type: 2.0 -> "2", dates ISO."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return xlsx_unescape(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -947,9 +960,8 @@ def _plan(session: Session, table: SourceTable, mapping: Mapping[str, str],
                 label = "Name"
             reason = _reason(label, reason)
             problem = Problem(row.line, column_of(field_name), reason)
-            if problem not in row.problems and not (
-                    field_name == "mentor_capacity" and any(
-                        p.column == problem.column for p in row.problems)):
+            # One problem per column is enough: ours is more specific than the generic one.
+            if not any(p.column == problem.column for p in row.problems):
                 row.problems.append(problem)
         planned.append((row, data, existing))
     _check_loops(planned, stored, column_of)
