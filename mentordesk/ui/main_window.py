@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentIndex(row)
 
+    def _on_view_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
     def _on_data_changed(self, areas: frozenset[str]) -> None:
         for view in self.views.values():
             view.on_data_changed(areas)
@@ -193,6 +196,8 @@ class MainWindow(QMainWindow):
             if not isinstance(pending, PendingView):
                 continue
             view = view_class()
+            view.tasks = self.tasks
+            view.status_message.connect(self._on_view_status_message)
             index = self.stack.indexOf(pending)
             self.stack.insertWidget(index, view)
             self.stack.removeWidget(pending)
@@ -339,15 +344,30 @@ class MainWindow(QMainWindow):
         self._close_database()
         self._update_title()
 
-        def restore(_progress: Progress, _cancelled: Cancelled) -> BackupInfo:
-            return restore_backup(path, backup.path)
+        def restore(_progress: Progress, _cancelled: Cancelled) -> tuple[BackupInfo, list[int]]:
+            info = restore_backup(path, backup.path)
+            # People erased after the backup was taken are in it again: erase them again
+            # before anything shows the restored data.
+            from mentordesk.db import Database
+            from mentordesk.services.privacy import reapply_erasures
 
-        def reopen(_result: object = None) -> None:
+            restored = Database.open(path, backups=False)
+            try:
+                return info, reapply_erasures(restored)
+            finally:
+                restored.close(backup=False)
+
+        def reopen(result: object = None) -> None:
             if self._shut_down:  # the window closed while restoring
                 return
             self.set_database(opening.open_database(path, parent=self))
             self.data_changed.emit(ALL_AREAS)
-            self.statusBar().showMessage(f"Restored the backup taken on {when}.", 10000)
+            erased_again = len(result[1]) if isinstance(result, tuple) else 0
+            people = "person" if erased_again == 1 else "people"
+            self.statusBar().showMessage(
+                f"Restored the backup taken on {when}" + (
+                    f", and erased again {erased_again} {people} erased since then."
+                    if erased_again else "."), 15000)
 
         def reopen_after_failure(exc: BaseException) -> None:
             if self._shut_down:

@@ -8,17 +8,35 @@ message boxes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from mentordesk.errors import DatabaseInUseError
 
 if TYPE_CHECKING:
     from mentordesk.db import BackupInfo
+    from mentordesk.services.privacy import ErasurePlan
 
 DB_FILTER = "MentorDesk databases (*.sqlite3);;All files (*)"
+IMPORT_FILTER = ("Spreadsheets (*.csv *.xlsx *.txt);;CSV files (*.csv *.txt);;"
+                 "Excel workbooks (*.xlsx);;All files (*)")
+CSV_EXPORT_FILTER = "CSV file (*.csv)"
+XLSX_EXPORT_FILTER = "Excel workbook (*.xlsx)"
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """Where and how to export: ``fmt`` is "csv" or "xlsx"; the rest applies to CSV."""
+
+    path: Path
+    fmt: str = "csv"
+    delimiter: str = ","
+    encoding: str = "utf-8"
 
 
 def ask_load_demo(parent: QWidget | None) -> bool:
@@ -98,5 +116,75 @@ def choose_backup(parent: QWidget | None, backups: Sequence[BackupInfo]) -> Back
         if dialog.exec() != RestoreDialog.DialogCode.Accepted:
             return None
         return dialog.selected_backup()
+    finally:
+        dialog.deleteLater()
+
+
+def choose_import_file(parent: QWidget | None, start_dir: Path) -> Path | None:
+    """Ask which CSV or XLSX file to import; None if the user cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, "Import participants", str(start_dir),
+                                                IMPORT_FILTER)
+    return Path(name) if name else None
+
+
+def choose_export_target(parent: QWidget | None, start_dir: Path,
+                         rows: int) -> ExportTarget | None:
+    """Ask where to export ``rows`` participants, as CSV or XLSX (by the filter or the
+    name's extension), and for CSV the delimiter and encoding; None if cancelled."""
+    name, chosen = QFileDialog.getSaveFileName(
+        parent, f"Export {rows} participants", str(start_dir / "participants.csv"),
+        f"{CSV_EXPORT_FILTER};;{XLSX_EXPORT_FILTER}")
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        path = path.with_name(path.name + (".xlsx" if chosen == XLSX_EXPORT_FILTER
+                                           else ".csv"))
+    if path.suffix.lower() == ".xlsx":
+        return ExportTarget(path, "xlsx")
+    from mentordesk.ui.dialogs.export_dialog import CsvFormatDialog
+
+    dialog = CsvFormatDialog(path, parent)
+    try:
+        if dialog.exec() != CsvFormatDialog.DialogCode.Accepted:
+            return None
+        return ExportTarget(path, "csv", dialog.delimiter(), dialog.encoding())
+    finally:
+        dialog.deleteLater()
+
+
+def choose_folder(parent: QWidget | None, title: str, start_dir: Path) -> Path | None:
+    """Ask for a folder; None if the user cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, title, str(start_dir))
+    return Path(name) if name else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """Ask for one line of text; None if cancelled or left blank."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return (value.strip() or None) if ok else None
+
+
+def offer_open_folder(parent: QWidget | None, title: str, text: str, folder: Path) -> None:
+    """Say what was written to ``folder`` and offer to open it in the file manager."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    open_button = box.addButton("Open folder", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def confirm_erasure(parent: QWidget | None, plan: ErasurePlan) -> bool:
+    """Show what erasing the person removes and keeps; True once the user confirmed by
+    typing their email."""
+    from mentordesk.ui.dialogs.erase_dialog import EraseDialog
+
+    dialog = EraseDialog(plan, parent)
+    try:
+        return dialog.exec() == EraseDialog.DialogCode.Accepted
     finally:
         dialog.deleteLater()

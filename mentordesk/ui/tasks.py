@@ -217,11 +217,14 @@ class TaskRunner(QObject):
     def run(self, label: str, work: Work, *, cancellable: bool = True,
             on_done: Callable[[Any], None] | None = None,
             on_failed: Callable[[BaseException], None] | None = None,
-            on_cancelled: Callable[[], None] | None = None) -> Task:
+            on_cancelled: Callable[[], None] | None = None,
+            progress_dialog: bool = True) -> Task:
         """Start ``work`` on the worker thread; the callbacks run on the main thread.
 
         The work starts once the event loop runs again, so the caller can still connect
-        to the returned task's signals.
+        to the returned task's signals. With ``progress_dialog=False`` no dialog appears:
+        the caller shows the task's progress itself (e.g. on a wizard page, which a
+        window-modal dialog would block) and offers :meth:`Task.cancel`.
         """
         task = Task(label, self)
         task.cancellable = cancellable
@@ -234,10 +237,11 @@ class TaskRunner(QObject):
         for signal in (task.done, task.failed, task.cancelled):
             signal.connect(lambda *_args, t=task: self._finish(t))
         task.progressed.connect(lambda done, total, t=task: self._on_progress(t, done, total))
-        timer = QTimer(task)
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda t=task: self._show_progress(t))
-        timer.start(PROGRESS_DELAY_MS)
+        if progress_dialog:
+            timer = QTimer(task)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda t=task: self._show_progress(t))
+            timer.start(PROGRESS_DELAY_MS)
         was_busy = self.busy
         self._tasks.add(task)
         if not was_busy:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from mentordesk import APP_NAME
+from mentordesk.errors import UserError
+from mentordesk.ui import prompts
+
 if TYPE_CHECKING:
     from mentordesk.db import Database
+    from mentordesk.ui.tasks import TaskRunner
 
 ALL_AREAS = frozenset({"programme", "participants", "pairing", "checkins", "feedback", "kpis",
                        "recognition", "resources", "stories"})
@@ -25,6 +31,7 @@ class AreaView(QWidget):
     """
 
     data_changed = Signal(object)  # frozenset[str] of area names
+    status_message = Signal(str)  # a line for the main window's status bar
 
     area = ""
     title = ""
@@ -33,6 +40,8 @@ class AreaView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db: Database | None = None
+        # The window's background runner, set by the main window; views run long work on it.
+        self.tasks: TaskRunner | None = None
         self._stale = True
 
     def set_database(self, db: Database | None) -> None:
@@ -61,6 +70,14 @@ class AreaView(QWidget):
 
     def _apply_read_only(self, read_only: bool) -> None:
         """Subclasses disable their editing controls here."""
+
+    def report_failure(self, exc: BaseException) -> None:
+        """A background operation failed: a :class:`UserError` is explained in a dialog,
+        anything else is a bug for the crash handler."""
+        if isinstance(exc, UserError):
+            prompts.show_error(self, APP_NAME, exc.message)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

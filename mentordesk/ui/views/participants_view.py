@@ -1,16 +1,29 @@
-"""The Participants area: a searchable, filterable table, and adding, editing, withdrawing."""
+"""The Participants area: a searchable, filterable table with the selected person's details;
+adding, editing, withdrawing, importing from HR exports, exporting, and the privacy rights
+(export everything held about a person, erase them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,10 +50,20 @@ from mentordesk.ui.qtmodels.participants import (
     ParticipantsTableModel,
     Role,
 )
+from mentordesk.ui.tasks import Cancelled, Progress, Task
 from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.views.participant_detail import ParticipantDetail
+
+if TYPE_CHECKING:
+    from mentordesk.services.importing import ImportResult
+    from mentordesk.services.privacy import ErasurePlan
+    from mentordesk.ui.dialogs.import_wizard import ImportWizard
 
 # A withdrawal ends the person's pairings early, which their check-ins depend on.
 WITHDRAW_CHANGES = frozenset({"participants", "pairing", "checkins", "kpis"})
+# An erasure touches everything that named the person.
+ERASE_CHANGES = frozenset({"participants", "pairing", "checkins", "feedback", "kpis",
+                           "recognition", "stories"})
 
 
 class ParticipantsView(AreaView):
@@ -48,11 +71,15 @@ class ParticipantsView(AreaView):
 
     area = "participants"
     title = "Participants"
-    depends_on = frozenset({"participants"})
+    # The detail panel shows pairings, check-ins, feedback and awards too.
+    depends_on = frozenset({"participants", "pairing", "checkins", "feedback", "recognition",
+                            "stories"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dialog: ParticipantDialog | None = None  # the open add/edit dialog, if any
+        self.import_wizard: ImportWizard | None = None  # the open import wizard, if any
+        self._last_dir: Path | None = None
         self._select_after_load: int | None = None
         self._sized = False
 
@@ -98,7 +125,11 @@ class ParticipantsView(AreaView):
         # Size columns from the first rows only: measuring thousands takes a visible while.
         self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.detail = ParticipantDetail()
+        self.detail.export_requested.connect(self.export_person_data)
+        self.detail.erase_requested.connect(self.erase_participant)
 
         self.add_button = QPushButton("Add participant…")
         self.add_button.clicked.connect(self.add_participant)
@@ -106,6 +137,14 @@ class ParticipantsView(AreaView):
         self.edit_button.clicked.connect(self.edit_selected)
         self.withdraw_button = QPushButton("Withdraw…")
         self.withdraw_button.clicked.connect(self._on_withdraw_clicked)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add and update participants from a CSV or Excel export "
+                                      "of your HR system")
+        self.import_button.clicked.connect(self.import_participants)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the participants shown (after search and filters) "
+                                      "as CSV or Excel")
+        self.export_button.clicked.connect(self.export_shown)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
@@ -116,14 +155,32 @@ class ParticipantsView(AreaView):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.withdraw_button)
+        separator = QFrame()
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        buttons.addWidget(separator)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
+
+        table_side = QWidget()
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addLayout(filters)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addLayout(buttons)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(table_side)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([900, 380])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 12)
         layout.addWidget(heading(self.title))
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.splitter, 1)
         self._update_buttons()
 
     # ------------------------------------------------------------------ loading
@@ -149,6 +206,7 @@ class ParticipantsView(AreaView):
             self.select_participant(keep)
         self._update_count()
         self._update_buttons()
+        self._show_detail()
 
     def _refresh_departments(self) -> None:
         current = self.department_filter.currentData()
@@ -165,6 +223,9 @@ class ParticipantsView(AreaView):
 
     def _apply_read_only(self, read_only: bool) -> None:
         self.add_button.setEnabled(not read_only)
+        self.import_button.setEnabled(not read_only)
+        self.export_button.setEnabled(self.db is not None)
+        self.detail.set_writable(not read_only)
         self._update_buttons()
 
     # ------------------------------------------------------------------ selection
@@ -188,6 +249,15 @@ class ParticipantsView(AreaView):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         return True
+
+    def _on_selection_changed(self) -> None:
+        self._update_buttons()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        participant_id = self.selected_id()
+        if participant_id != self.detail.participant_id or participant_id is not None:
+            self.detail.show_participant(self.db, participant_id)
 
     def _selected_row(self) -> ParticipantRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -293,3 +363,136 @@ class ParticipantsView(AreaView):
             withdraw_participant(session, row.id)
         self._select_after_load = row.id
         self.data_changed.emit(WITHDRAW_CHANGES)
+
+    # ------------------------------------------------------------------ files
+
+    def _start_dir(self) -> Path:
+        if self._last_dir is not None and self._last_dir.is_dir():
+            return self._last_dir
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def shown_ids(self) -> list[int]:
+        """The participants shown now (after search and filters), in the table's order."""
+        return [self.proxy.index(row, 0).data(Role.ID) for row in range(self.proxy.rowCount())]
+
+    def import_participants(self) -> ImportWizard | None:
+        """Open the import wizard (CSV or XLSX from an HR system)."""
+        if self.db is None or self.db.read_only or self.tasks is None:
+            return None
+        if self.import_wizard is not None:
+            self.import_wizard.raise_()
+            return self.import_wizard
+        from mentordesk.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.db, self.tasks, self._start_dir(), parent=self)
+        wizard.imported.connect(self._on_import_wizard_imported)
+        wizard.finished.connect(self._on_import_wizard_finished)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _on_import_wizard_imported(self, result: ImportResult) -> None:
+        wizard = self.import_wizard
+        if wizard is not None:
+            path = wizard.file_page.path()
+            if path is not None:
+                self._last_dir = path.parent
+        self.data_changed.emit(frozenset({"participants"}))
+        self.status_message.emit(
+            f"Import finished: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.refused} refused.")
+
+    def _on_import_wizard_finished(self) -> None:
+        wizard, self.import_wizard = self.import_wizard, None
+        if wizard is not None:
+            wizard.dispose()
+
+    def export_shown(self) -> Task | None:
+        """Export the participants shown, as CSV or XLSX, in the background."""
+        if self.db is None or self.tasks is None:
+            return None
+        ids = self.shown_ids()
+        if not ids:
+            prompts.show_error(self, "Export participants",
+                               "No participants are shown, so there is nothing to export. "
+                               "Clear the search or filters first.")
+            return None
+        target = prompts.choose_export_target(self, self._start_dir(), len(ids))
+        if target is None:
+            return None
+        self._last_dir = target.path.parent
+        from mentordesk.services.exporting import export_participants
+
+        db = self.db
+
+        def work(_progress: Progress, _cancelled: Cancelled) -> int:
+            with db.Session() as session:
+                return export_participants(session, target.path, fmt=target.fmt,
+                                           delimiter=target.delimiter,
+                                           encoding=target.encoding, ids=ids)
+
+        def done(written: int) -> None:
+            noun = "participant" if written == 1 else "participants"
+            self.status_message.emit(f"Exported {written} {noun} to {target.path}")
+
+        return self.tasks.run(f"Exporting {len(ids)} participants…", work, cancellable=False,
+                              on_done=done, on_failed=self.report_failure)
+
+    # ------------------------------------------------------------------ privacy
+
+    def export_person_data(self, participant_id: int | None = None) -> Task | None:
+        """Export everything held about a person (JSON and a printable page) to a folder."""
+        participant_id = participant_id or self.selected_id()
+        if participant_id is None or self.db is None or self.tasks is None:
+            return None
+        folder = prompts.choose_folder(self, "Export this person's data to", self._start_dir())
+        if folder is None:
+            return None
+        self._last_dir = folder
+        from mentordesk.services.privacy import export_person
+
+        db = self.db
+
+        def work(_progress: Progress, _cancelled: Cancelled) -> tuple[Path, Path]:
+            with db.Session() as session:
+                return export_person(session, participant_id, folder)
+
+        def done(paths: tuple[Path, Path]) -> None:
+            json_path, html_path = paths
+            self.status_message.emit(f"Personal data exported to {html_path}")
+            prompts.offer_open_folder(
+                self, "Personal data exported",
+                f"Everything MentorDesk holds about this person is in {folder}:\n\n"
+                f"{html_path.name} — a page to read or print\n"
+                f"{json_path.name} — the same data for other programs\n\n"
+                "Only you can open these files; send them to the person securely.", folder)
+
+        return self.tasks.run("Exporting personal data…", work, cancellable=False,
+                              on_done=done, on_failed=self.report_failure)
+
+    def erase_participant(self, participant_id: int | None = None) -> Task | None:
+        """Show what erasing a person removes and keeps; once confirmed, erase them."""
+        participant_id = participant_id or self.selected_id()
+        if (participant_id is None or self.db is None or self.db.read_only
+                or self.tasks is None):
+            return None
+        from mentordesk.services.privacy import erase_participant, plan_erasure
+
+        with self.db.Session() as session:
+            plan = plan_erasure(session, participant_id)
+        if not prompts.confirm_erasure(self, plan):
+            return None
+        db = self.db
+
+        def work(_progress: Progress, _cancelled: Cancelled) -> ErasurePlan:
+            return erase_participant(db, participant_id)
+
+        def done(erased: ErasurePlan) -> None:
+            self.data_changed.emit(ERASE_CHANGES)
+            self.status_message.emit(f"Erased {erased.name}: their personal data is gone "
+                                     "from this database.")
+
+        return self.tasks.run(f"Erasing {plan.name}…", work, cancellable=False,
+                              on_done=done, on_failed=self.report_failure)
