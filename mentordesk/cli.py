@@ -540,6 +540,208 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------- import, export, privacy
+
+_DELIMITERS = {",": ",", ";": ";", "|": "|", "tab": "\t", "\\t": "\t", "\t": "\t"}
+
+
+def _delimiter(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text.lower() not in _DELIMITERS:
+        raise UserError(f"delimiter: '{text}' is not one of , ; | tab")
+    return _DELIMITERS[text.lower()]
+
+
+def _field_key(text: str) -> str:
+    """A field given on the command line: its key or its label, any case; empty = ignore."""
+    from mentordesk.services.importing import FIELDS, IGNORE
+
+    wanted = " ".join(text.replace("_", " ").split()).casefold()
+    if wanted in ("", "ignore", "skip", "none", "-"):
+        return IGNORE
+    for key, label in FIELDS.items():
+        if wanted in (key.replace("_", " ").casefold(), label.casefold()):
+            return key
+    known = ", ".join(FIELDS)
+    raise UserError(f"map: '{text}' is not a field; use one of {known}, or 'ignore'")
+
+
+def _mapping_overrides(items: Sequence[str] | None) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for item in items or ():
+        header, sep, field = item.partition("=")
+        if not sep or not header.strip():
+            raise UserError(f"map: '{item}' should look like \"Work Email=email\"")
+        overrides[header.strip()] = _field_key(field)
+    return overrides
+
+
+def _resolve_header(headers: Sequence[str], wanted: str) -> str:
+    for header in headers:
+        if header == wanted:
+            return header
+    for header in headers:
+        if header.strip().casefold() == wanted.casefold():
+            return header
+    raise UserError(f"map: the file has no column '{wanted}' (its columns: "
+                    f"{', '.join(h for h in headers if h)})")
+
+
+def cmd_participants_import(args: argparse.Namespace) -> int:
+    """``participants import FILE``: preview, problems, then the import unless --dry-run.
+
+    Exit status 1 when any row was refused (the valid rows are still imported, in one
+    transaction after a backup, unless --dry-run).
+    """
+    from mentordesk.services import importing
+
+    path = Path(args.file).expanduser()
+    overrides = _mapping_overrides(args.map)
+    with _opened(args) as db:
+        profile = None
+        if args.profile:
+            with db.Session() as session:
+                profiles = {p.name.casefold(): p for p in importing.list_profiles(session)}
+            profile = profiles.get(args.profile.casefold())
+            if profile is None:
+                raise UserError(f"profile: there is no import profile called '{args.profile}'")
+        base = profile.options if profile else importing.SourceOptions()
+        options = importing.SourceOptions(
+            encoding=args.encoding or base.encoding,
+            delimiter=_delimiter(args.delimiter) or base.delimiter,
+            sheet=args.sheet or base.sheet)
+        table = importing.read_source(path, options)
+        if profile is None and not args.profile:
+            with db.Session() as session:
+                profile = importing.find_profile_for(session, table.headers)
+        mapping = importing.guess_mapping(table.headers)
+        if profile is not None:
+            mapping.update({h: f for h, f in profile.mapping.items() if h in mapping})
+        for header, field in overrides.items():
+            mapping[_resolve_header(table.headers, header)] = field
+        with db.Session() as session:
+            preview = importing.preview_import(session, table, mapping)
+        if args.save_profile:
+            with db.Session.begin() as session:
+                importing.save_profile(session, importing.ImportProfileData(
+                    args.save_profile, dict(mapping), options))
+        result = None
+        if not args.dry_run and (preview.adds or preview.updates):
+            result = importing.commit_import(db, table, mapping)
+    if args.json:
+        _print_json({"file": table.path, "kind": table.kind, "encoding": table.encoding,
+                     "delimiter": table.delimiter, "sheet": table.sheet,
+                     "header_row": table.header_row, "mapping": mapping,
+                     "profile": profile.name if profile else None,
+                     "adds": preview.adds, "updates": preview.updates,
+                     "unchanged": preview.unchanged, "refused": len(preview.refused_rows),
+                     "problems": preview.problems, "changes": preview.changes,
+                     "dry_run": args.dry_run, "result": result})
+    else:
+        _print_import_report(table, mapping, preview, result, args.dry_run,
+                             profile.name if profile else None)
+    return 1 if preview.refused_rows else 0
+
+
+def _print_import_report(table: Any, mapping: dict[str, str], preview: Any, result: Any,
+                         dry_run: bool, profile: str | None) -> None:
+    from mentordesk.services.importing import FIELDS
+
+    where = (f"sheet '{table.sheet}', " if table.kind == "xlsx" else
+             f"encoding {table.encoding}, delimiter {table.delimiter!r}, ")
+    print(f"File: {table.path} ({table.kind.upper()}, {where}header on row {table.header_row}, "
+          f"{len(table.rows)} data rows)")
+    if profile:
+        print(f"Import profile: {profile}")
+    print()
+    _print_table(["Column in the file", "Imported as"],
+                 [[header or "(no header)", FIELDS.get(mapping.get(header, ""), "(not imported)")]
+                  for header in table.headers])
+    print()
+    print(f"Preview: {preview.adds} to add, {preview.updates} to update, "
+          f"{preview.unchanged} unchanged, {len(preview.refused_rows)} refused")
+    if preview.problems:
+        print()
+        print("Problems (these rows are not imported):")
+        _print_table(["Row", "Column", "Reason"],
+                     [[p.row, p.column, p.reason] for p in preview.problems], right=(0,))
+    updates = [c for c in preview.changes if c.action == "update"]
+    if updates:
+        print()
+        print("Updates:")
+        _print_table(["Row", "Email", "Changes"],
+                     [[c.row, c.email, ", ".join(FIELDS.get(f, f) for f in c.changed_fields)]
+                      for c in updates], right=(0,))
+    print()
+    if dry_run:
+        print("Dry run: nothing was written.")
+    elif result is None:
+        print("Nothing to import.")
+    else:
+        print(f"Imported: {result.added} added, {result.updated} updated, "
+              f"{result.unchanged} unchanged, {result.refused} refused.")
+        if result.backup:
+            print(f"Backed up first to {result.backup}")
+
+
+def cmd_participants_export(args: argparse.Namespace) -> int:
+    """``participants export FILE``: CSV or XLSX, of everyone or of those the filters keep."""
+    from mentordesk.services.exporting import export_participants
+
+    path = Path(args.file).expanduser()
+    fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    filters = ParticipantFilter(
+        search=args.search or "",
+        role=ParticipantRole(args.role) if args.role else None,
+        department=args.department or "",
+        status=ParticipantStatus(args.status) if args.status else None)
+    with _opened(args) as db, db.Session() as session:
+        ids = [row.id for row in participants.list_participants(session, filters)]
+        count = export_participants(session, path, fmt=fmt, delimiter=_delimiter(
+            args.delimiter) or ",", encoding=args.encoding or "utf-8", ids=ids)
+    print(f"Exported {count} participant{'s' if count != 1 else ''} to {path}")
+    return 0
+
+
+def cmd_participants_export_person(args: argparse.Namespace) -> int:
+    """``participants export-person EMAIL DIR``: everything held about one person."""
+    from mentordesk.services import privacy
+
+    with _opened(args) as db, db.Session() as session:
+        person = participants.find_participant(session, args.participant)
+        json_path, html_path = privacy.export_person(session, person.id,
+                                                     Path(args.folder).expanduser())
+    if args.json:
+        _print_json({"json": json_path, "html": html_path})
+    else:
+        print(f"Wrote {json_path}")
+        print(f"Wrote {html_path}")
+    return 0
+
+
+def cmd_participants_erase(args: argparse.Namespace) -> int:
+    """``participants erase EMAIL --yes``: erase a person; without --yes, say what would go."""
+    from mentordesk.services import privacy
+
+    with _opened(args) as db:
+        with db.Session() as session:
+            person = participants.find_participant(session, args.participant)
+            plan = privacy.plan_erasure(session, person.id)
+        if not args.yes:
+            print(f"Erasing {plan.name} <{plan.email}> would remove:")
+            for line in plan.removes:
+                print(f"  - {line}")
+            if plan.keeps:
+                print("and keep, without their name:")
+                for line in plan.keeps:
+                    print(f"  - {line}")
+            raise UserError("nothing was erased: add --yes to erase this person")
+        privacy.erase_participant(db, person.id)
+    print(f"Erased participant {plan.participant_id}.")
+    return 0
+
+
 # --------------------------------------------------------------------------- db
 
 
@@ -567,6 +769,13 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
     print(f"Restored {path} from {backup}.")
     if safety.reason != "none":
         print(f"The previous content was backed up to {safety.path}")
+    from mentordesk.services.privacy import reapply_erasures
+
+    with _opened(args) as db:  # people erased since that backup are erased again
+        again = reapply_erasures(db)
+    if again:
+        print(f"Erased again {len(again)} participant{'s' if len(again) != 1 else ''} "
+              "erased after this backup was taken.")
     return 0
 
 
@@ -724,7 +933,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="a new name")
     _add_programme_options(p)
 
-    people = group_parser("participants", "add, list, show, edit and withdraw participants")
+    people = group_parser("participants", "add, list, show, edit, withdraw, import, export "
+                                          "and erase participants")
     p = leaf(people, "add", cmd_participants_add, "add a participant", json_output=True)
     _add_participant_options(p, adding=True)
     p = leaf(people, "list", cmd_participants_list, "list participants", json_output=True)
@@ -741,6 +951,42 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(people, "withdraw", cmd_participants_withdraw,
              "withdraw a participant and end their open pairings", json_output=True)
     p.add_argument("participant", metavar="ID_OR_EMAIL")
+    p = leaf(people, "import", cmd_participants_import,
+             "import participants from an HR export (CSV or XLSX): shows the preview and "
+             "every problem, then imports the valid rows in one transaction after a backup; "
+             "exit status 1 if any row was refused", json_output=True)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--map", action="append", metavar="'HEADER=field'",
+                   help="map a column of the file to a field, e.g. 'Work Email=email' or "
+                        "'Shoe size=ignore' (repeatable; overrides the automatic mapping)")
+    p.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
+    p.add_argument("--delimiter", help=", ; | or tab (default: detected)")
+    p.add_argument("--sheet", help="the sheet of an Excel workbook (default: the first)")
+    p.add_argument("--profile", metavar="NAME", help="use a saved import profile")
+    p.add_argument("--save-profile", metavar="NAME",
+                   help="save this mapping and these options as an import profile")
+    p.add_argument("--dry-run", action="store_true", help="show the preview; write nothing")
+    p = leaf(people, "export", cmd_participants_export,
+             "export participants to CSV or XLSX (owner-only file)", json_output=False)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from FILE's extension")
+    p.add_argument("--delimiter", help="CSV: , ; | or tab (default ,)")
+    p.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "cp1252"],
+                   help="CSV: utf-8 (default), utf-8-sig (for Excel) or cp1252")
+    p.add_argument("--role", choices=[r.value for r in ParticipantRole])
+    p.add_argument("--department", help="exact department name")
+    p.add_argument("--status", choices=[s.value for s in ParticipantStatus])
+    p.add_argument("--search", help="text in name, email, department or job title")
+    p = leaf(people, "export-person", cmd_participants_export_person,
+             "write everything held about one person (subject access request) as JSON and "
+             "HTML into DIR", json_output=True)
+    p.add_argument("participant", metavar="EMAIL")
+    p.add_argument("folder", metavar="DIR")
+    p = leaf(people, "erase", cmd_participants_erase,
+             "erase a person and their personal data (counts and aggregates remain); "
+             "without --yes, only says what would be removed", json_output=False)
+    p.add_argument("participant", metavar="EMAIL")
+    p.add_argument("--yes", action="store_true", help="really erase")
 
     demo_parser = commands.add_parser(
         "demo", parents=[plain], help="load the demo programme into an empty database",
