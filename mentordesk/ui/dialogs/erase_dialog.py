@@ -37,10 +37,9 @@ class EraseDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle("Erase person")
-        title = QLabel(f"<h3>Erase {escape(plan.name)}?</h3>"
-                       f"<p>{escape(plan.email)}</p>" if plan.email
-                       else f"<h3>Erase {escape(plan.name)}?</h3>")
-        title.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label = QLabel(f"<h3>Erase {escape(plan.name)}?</h3>"
+                                  + (f"<p>{escape(plan.email)}</p>" if plan.email else ""))
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.details = QLabel(
             "<p><b>This removes for good:</b></p>" + _bullets(plan.removes)
             + "<p><b>This keeps, without their name:</b></p>" + _bullets(plan.keeps)
@@ -50,7 +49,7 @@ class EraseDialog(QDialog):
         self.details.setWordWrap(True)
         self.details.setObjectName("erase_details")
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title_label)
         layout.addWidget(self.details)
 
         self.email_input: QLineEdit | None = None
