@@ -1,9 +1,11 @@
 """Take the screenshots in docs/ from a demo database: ``python scripts/screenshots.py OUT_DIR``.
 
 Builds the real main window on a fresh database holding the demo programme, visits the
-Participants and Programme areas and opens the participant dialog, saving each as a PNG.
-Run it under Xvfb (``xvfb-run -a -s "-screen 0 1400x900x24" ...``) for real fonts and
-styling, or with ``QT_QPA_PLATFORM=offscreen``.
+Participants and Programme areas, opens the participant dialog, walks the import wizard
+through a messy HR export (title rows, semicolons, Windows-1252, a few bad rows) and opens
+the erase confirmation, saving each as a PNG. Run it under Xvfb
+(``xvfb-run -a -s "-screen 0 1440x900x24" ...``) for real fonts and styling, or with
+``QT_QPA_PLATFORM=offscreen``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mentordesk.db import Database
 from mentordesk.services.demo import load_demo
+from mentordesk.services.participants import list_participants
+from mentordesk.services.privacy import person_report, plan_erasure
+from mentordesk.ui.dialogs.erase_dialog import EraseDialog
+from mentordesk.ui.dialogs.import_wizard import ImportWizard
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.opening import app_icon
 from mentordesk.ui.views.participants_view import ParticipantsView
@@ -67,8 +73,81 @@ def main() -> int:
         assert view.dialog is not None
         save(view.dialog, out / "participant-dialog.png")
         view.dialog.reject()
+
+        export = write_messy_export(db, Path(tmp) / "HR export March 2025.csv")
+        wizard = view.import_participants()
+        assert isinstance(wizard, ImportWizard)
+        wizard.file_page.path_edit.setText(str(export))
+        save(wizard, out / "import-1-file.png")
+        wizard.next()
+        wait_idle(wizard)
+        save(wizard, out / "import-2-columns.png")
+        wizard.next()
+        wait_idle(wizard)
+        save(wizard, out / "import-3-preview.png")
+        wizard.next()
+        wait_idle(wizard)
+        save(wizard, out / "import-4-done.png")
+        wizard.accept()
+        wait(300)
+
+        with db.Session() as session:
+            paired = next(r.id for r in list_participants(session)
+                          if person_report(session, r.id)["checkins"])
+            plan = plan_erasure(session, paired)
+        view.select_participant(paired)
+        save(window, out / "participants-detail.png")
+        erase = EraseDialog(plan, window)
+        erase.show()
+        save(erase, out / "erase-confirmation.png")
+        erase.reject()
         window.close()
     return 0
+
+
+def wait_idle(wizard: ImportWizard) -> None:
+    """Wait for the wizard's background work."""
+    while wizard.busy:
+        wait(50)
+
+
+def _fits_cp1252(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def write_messy_export(db: Database, path: Path) -> Path:
+    """An HR export as they come: a title row, ';', Windows-1252, a few bad rows, and
+    people MentorDesk already has, some of whom moved department."""
+    with db.Session() as session:
+        known = [p for p in list_participants(session)
+                 if _fits_cp1252(f"{p.full_name}{p.manager_name}{p.location}")][:14]
+    lines = ["Northwind Traders – Staff directory (exported 03/03/2025);;;;;;;",
+             ";;;;;;;",
+             "Employee name;Work email;Dept;Position;Reports to;Office;TZ;Skills"]
+    for number, person in enumerate(known):
+        department = "Operations" if number % 5 == 0 else person.department
+        lines.append(f"{person.full_name};{person.email};{department};{person.job_title};"
+                     f"{person.manager_name};{person.location};{person.timezone};")
+    lines += [
+        "Zoë Müller;zoe.muller@northwind-demo.example;Finance;Controller;;Zürich;"
+        "Europe/Zurich;Excel:4, Budgeting:5",
+        "François Lefèvre;francois.lefevre@northwind-demo;Sales;Account manager;;Paris;"
+        "Europe/Paris;Negotiation:4",
+        "Søren Ødegård;soren.odegard@northwind-demo.example;Engineering;Developer;"
+        "Nobody Known;Oslo;CET;Python:4",
+        "Inés Peña;ines.pena@northwind-demo.example;Marketing;Designer;;Madrid;"
+        "Europe/Madrid;Figma:7",
+        "Renée Åberg;renee.aberg@northwind-demo.example;People;HR partner;;Malmö;"
+        "Europe/Stockholm;Coaching:3",
+        "Chloé Dubois;chloe.dubois@northwind-demo.example;Legal;Paralegal;;Lyon;"
+        "Europe/Paris;Contracts:3",
+    ]
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    return path
 
 
 if __name__ == "__main__":

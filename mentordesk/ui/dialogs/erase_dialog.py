@@ -38,7 +38,8 @@ class EraseDialog(QDialog):
         self.plan = plan
         self.setWindowTitle("Erase person")
         self.title_label = QLabel(f"<h3>Erase {escape(plan.name)}?</h3>"
-                                  + (f"<p>{escape(plan.email)}</p>" if plan.email else ""))
+                                  + (f"<p><b>{escape(plan.email)}</b></p>" if plan.email
+                                     else ""))
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.details = QLabel(
             "<p><b>This removes for good:</b></p>" + _bullets(plan.removes)
@@ -55,11 +56,9 @@ class EraseDialog(QDialog):
         self.email_input: QLineEdit | None = None
         self.understood: QCheckBox | None = None
         if plan.email:
-            prompt = QLabel(f"To confirm, type their email address, <b>{escape(plan.email)}</b>:")
-            prompt.setTextFormat(Qt.TextFormat.RichText)
+            prompt = QLabel("To confirm, type their email address (shown above):")
             prompt.setWordWrap(True)
             self.email_input = QLineEdit()
-            self.email_input.setPlaceholderText(plan.email)
             self.email_input.textChanged.connect(self._update_button)
             layout.addWidget(prompt)
             layout.addWidget(self.email_input)

@@ -249,6 +249,8 @@ class MappingPage(QWizardPage):
         encoding_layout.addWidget(self.encoding_note)
         encoding_layout.addStretch(1)
         self.options_form = QFormLayout()
+        self.options_form.setFieldGrowthPolicy(
+            QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.options_form.addRow("File", self.file_label)
         self.options_form.addRow("Encoding", encoding_row)
         self.options_form.addRow("Columns separated by", self.delimiter_combo)
@@ -550,7 +552,7 @@ class PreviewPage(QWizardPage):
         self.changes_proxy = ChangesProxyModel(self)
         self.changes_proxy.setSourceModel(self.changes_model)
         self.changes_view = _table(self.changes_proxy)
-        for column, width in ((ChangeColumn.ROW, 60), (ChangeColumn.EMAIL, 240),
+        for column, width in ((ChangeColumn.ROW, 60), (ChangeColumn.EMAIL, 270),
                               (ChangeColumn.NAME, 180), (ChangeColumn.ACTION, 100)):
             self.changes_view.setColumnWidth(column, width)
         self.show_combo = QComboBox()

@@ -18,6 +18,8 @@ REASON_LABELS = {
     "close": "When the database was closed",
     "pre-migration": "Before an upgrade",
     "pre-restore": "Before a restore",
+    "pre-import": "Before an import",
+    "pre-erasure": "Before erasing a person",
 }
 
 

@@ -31,7 +31,7 @@ p { margin: 2px 0; }
 .bad { color: #B00020; }
 td { padding: 1px 8px 1px 0; vertical-align: top; }
 td.k { color: #6B6B6B; white-space: nowrap; }
-th { text-align: left; padding: 1px 8px 1px 0; color: #6B6B6B; font-weight: normal; }
+.note { color: #3A3A3A; font-style: italic; }
 """
 
 
@@ -140,14 +140,20 @@ def render_report(report: Mapping[str, Any]) -> str:
 
     checkins = sorted(report.get("checkins", []), key=lambda c: c.get("scheduled_start") or "",
                       reverse=True)
-    checkin_html = "<table><tr><th>When</th><th>With</th><th>Outcome</th><th>Notes</th></tr>"
+    # One line each (the panel is narrow): when and what became of it, with whom when
+    # the person has more than one pairing, and the notes underneath.
+    checkin_html = ""
     for c in checkins[:MAX_CHECKINS]:
-        outcome = _words(c.get("outcome"))
-        css = " class='bad'" if c.get("outcome") in ("missed", "cancelled") else ""
-        checkin_html += (f"<tr><td>{_when(c.get('scheduled_start'), time=True)}</td>"
-                         f"<td>{_e(partners_of.get(c.get('pairing_id'), ''))}</td>"
-                         f"<td{css}>{escape(outcome)}</td><td>{_e(c.get('notes'))}</td></tr>")
-    checkin_html += "</table>"
+        outcome = escape(_words(c.get("outcome")))
+        if c.get("outcome") in ("missed", "cancelled"):
+            outcome = f"<span class='bad'>{outcome}</span>"
+        partner = partners_of.get(c.get("pairing_id"), "")
+        with_whom = f" · with {escape(partner)}" if partner and len(pairings) > 1 else ""
+        checkin_html += (f"<p><b>{_when(c.get('scheduled_start'), time=True)}</b> · "
+                         f"{outcome}{with_whom}")
+        if c.get("notes"):
+            checkin_html += f"<br><span class='note'>{escape(c['notes'])}</span>"
+        checkin_html += "</p>"
     if len(checkins) > MAX_CHECKINS:
         checkin_html += (f"<p class='muted'>The {MAX_CHECKINS} most recent are shown; "
                          "“Export their data…” lists every one.</p>")
@@ -203,7 +209,7 @@ class ParticipantDetail(QWidget):
         self.participant_id: int | None = None
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)  # mailto links are for copying, not for leaving
-        self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.browser.document().setDocumentMargin(10)
         self.export_button = QPushButton("Export their data…")
         self.export_button.setToolTip("Everything held about this person, as a JSON file and "
                                       "a printable page (a subject access request)")
