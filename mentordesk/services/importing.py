@@ -391,6 +391,8 @@ def _assemble(path: Path, records: Iterable[tuple[int, Sequence[str]]], total: i
                             "into smaller files.")
         if len(clean) < width:
             clean += [""] * (width - len(clean))
+        elif len(clean) > width and not any(c.strip() for c in clean[width:]):
+            clean = clean[:width]  # trailing empty cells; non-empty extras are a problem
         rows.append((number, tuple(clean)))
         if len(rows) % 1000 == 0:
             _check_cancel(cancelled)
@@ -947,8 +949,6 @@ def _plan(session: Session, table: SourceTable, mapping: Mapping[str, str],
         existing = stored.get(row.email.casefold())
         values = dict(row.values)
         if existing is not None:
-            if "full_name" not in columns and not values["full_name"]:
-                values.pop("full_name")
             values["email"] = existing.data.email
             data = dataclasses.replace(existing.data, **values)
         else:

@@ -477,6 +477,18 @@ def test_a_manager_loop_is_a_problem(db, tmp_path) -> None:
     assert preview.adds == 1
 
 
+def test_a_row_with_more_cells_than_the_header_is_a_problem(db, tmp_path) -> None:
+    path = _write(tmp_path / "x.csv", "Name,Email,Department\n"
+                  "Ana,ana@example.org,Sales, EMEA\nBob,bob@example.org,Sales,,\n")
+    table = read_source(path)
+    assert table.rows[1][1] == ("Bob", "bob@example.org", "Sales")  # empty extras dropped
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    assert [p.row for p in preview.problems] == [2]
+    assert "unquoted delimiter" in preview.problems[0].reason
+    assert [(c.row, c.action) for c in preview.changes] == [(3, "add")]
+
+
 def test_an_ambiguous_manager_name_is_a_problem(db, tmp_path) -> None:
     path = _write(tmp_path / "x.csv", "Name,Email,Manager\nPat Smith,pat1@example.org,\n"
                   "Pat Smith,pat2@example.org,\nAna,ana@example.org,pat smith\n")
