@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from mentordesk.models import AuditEvent
 
 
-def _actor() -> str:
+def actor() -> str:
+    """Who is making changes: the operating system's user name."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -20,5 +21,5 @@ def _actor() -> str:
 def record(session: Session, action: str, entity: str, entity_id: int | None,
            fields: Iterable[str] = ()) -> None:
     """Add an audit event to the current transaction."""
-    session.add(AuditEvent(actor=_actor(), action=action, entity=entity, entity_id=entity_id,
+    session.add(AuditEvent(actor=actor(), action=action, entity=entity, entity_id=entity_id,
                            fields=",".join(sorted(fields))))

@@ -612,7 +612,8 @@ def add_participants(session: Session, items: list[ParticipantData],
         person = _table("participant")
         session.execute(update(person).where(person.c.id == bindparam("pid"))
                         .values(manager_id=bindparam("mid")), links)
+    actor = audit.actor()
     session.execute(insert(_table(AuditEvent.__tablename__)), [
-        {"at": now, "actor": audit._actor(), "action": "add", "entity": "participant",
+        {"at": now, "actor": actor, "action": "add", "entity": "participant",
          "entity_id": pid, "fields": ""} for pid in ids])
     return BulkAddResult(tuple(ids), len(new_skills))
