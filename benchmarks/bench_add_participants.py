@@ -8,11 +8,17 @@ baseline writes the same participant, skill, goal, language and interest rows wi
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import best_of, report, synthetic_people
+from benchmarks.common import (
+    RAW_NOW,
+    RAW_PARTICIPANT_INSERT,
+    best_of,
+    raw_connection,
+    report,
+    synthetic_people,
+)
 from mentordesk.db import Database
 from mentordesk.services.participants import add_participants
 
@@ -34,16 +40,10 @@ def _service(people: list, db: Database) -> None:
 def _raw(people: list, db: Database) -> None:
     path = db.path
     db.close(backup=False)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
-    con.execute("BEGIN")
-    now = "2026-11-25 12:00:00.000000"
+    con = raw_connection(path)
+    now = RAW_NOW
     con.executemany(
-        "INSERT INTO participant (id, full_name, preferred_name, email, department, job_title,"
-        " manager_email, level, level_rank, location, timezone, role, mentor_capacity,"
-        " availability_notes, status, consent_stories, consent_photos, notes, created_at,"
-        " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        RAW_PARTICIPANT_INSERT,
         [(i + 1, p.full_name, p.preferred_name, p.email, p.department, p.job_title,
           p.manager_email, p.level, p.level_rank, p.location, p.timezone, p.role.value,
           p.mentor_capacity, "", "active", 0, 0, "", now, now)

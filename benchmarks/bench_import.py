@@ -11,12 +11,18 @@ participant, skill, goal, language and interest rows written with raw sqlite3
 from __future__ import annotations
 
 import csv
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import best_of, report, synthetic_people
+from benchmarks.common import (
+    RAW_NOW,
+    RAW_PARTICIPANT_INSERT,
+    best_of,
+    raw_connection,
+    report,
+    synthetic_people,
+)
 from mentordesk.db import Database
 from mentordesk.services.importing import (
     commit_import,
@@ -79,16 +85,10 @@ def _raw(state: tuple[Path, Database]) -> None:
     db.close(backup=False)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[3:]
-    con = sqlite3.connect(db_path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
-    con.execute("BEGIN")
-    now = "2026-11-25 12:00:00.000000"
+    con = raw_connection(db_path)
+    now = RAW_NOW
     con.executemany(
-        "INSERT INTO participant (id, full_name, preferred_name, email, department, job_title,"
-        " manager_email, level, level_rank, location, timezone, role, mentor_capacity,"
-        " availability_notes, status, consent_stories, consent_photos, notes, created_at,"
-        " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        RAW_PARTICIPANT_INSERT,
         [(i + 1, f"{r[0]} {r[1]}", "", r[2], r[3], r[4], r[5], r[6], None, "", r[7], r[12],
           int(r[13] or 0), "", "active", 0, 0, "", now, now) for i, r in enumerate(rows)])
     skills = [[(s.rsplit(" (", 1)[0], int(s.rsplit("(", 1)[1].rstrip(")")))

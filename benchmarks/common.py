@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -14,6 +15,25 @@ SKILLS = ["Python", "Leadership", "Negotiation", "Public speaking", "Budgeting",
           "System design", "Data analysis", "Recruiting", "Project management"]
 DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Finance", "People", "Operations"]
 ZONES = ["Europe/London", "Europe/Warsaw", "America/New_York", "Asia/Kolkata"]
+
+
+# The raw baselines write participants with this statement, in one transaction opened by
+# raw_connection(), with the same journal settings MentorDesk uses.
+RAW_PARTICIPANT_INSERT = (
+    "INSERT INTO participant (id, full_name, preferred_name, email, department, job_title,"
+    " manager_email, level, level_rank, location, timezone, role, mentor_capacity,"
+    " availability_notes, status, consent_stories, consent_photos, notes, created_at,"
+    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+RAW_NOW = "2026-11-25 12:00:00.000000"
+
+
+def raw_connection(path: object) -> sqlite3.Connection:
+    """A plain sqlite3 connection in WAL with synchronous=FULL, inside BEGIN."""
+    con = sqlite3.connect(str(path), isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("BEGIN")
+    return con
 
 
 def synthetic_people(count: int, seed: int = 1) -> list[ParticipantData]:
