@@ -426,7 +426,12 @@ def upgrade_schema(engine: Engine, target: str = "head") -> None:
         except MigrationError:
             raise
         except Exception as exc:
-            log.exception("schema upgrade failed")
+            # The type and place only: a driver's message can quote row values (HR data).
+            tb = exc.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
+            log.error("schema upgrade failed: %s at %s", type(exc).__name__, where)
             raise MigrationError(
                 f"The database could not be upgraded ({type(exc).__name__}); it was rolled "
                 "back and is unchanged, and a backup was kept."

@@ -248,7 +248,8 @@ class TaskRunner(QObject):
             _gc.hold()
             self._gc_timer.start()
             self.busy_changed.emit(True)
-        log.info("task started: %s", label)
+        # Labels can name a person or a file ("Erasing Ana…"): never log them (HR data).
+        log.info("background task started (%d running)", len(self._tasks))
         # Start from the event loop, so that whoever called run() has connected to the
         # task's signals before the worker can emit them (queued signals reach only the
         # slots connected at the time of the emit).
@@ -302,7 +303,7 @@ class TaskRunner(QObject):
             dialog.hide()
             dialog.deleteLater()
         self._tasks.discard(task)
-        log.info("task ended: %s", task.label)
+        log.info("background task ended (%d running)", len(self._tasks))
         task.ended.emit()
         task.deleteLater()
         if not self.busy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -107,3 +108,12 @@ def test_cancelled_transaction_writes_nothing(qtbot: QtBot, runner: TaskRunner,
     assert wait_for(qtbot, runner_task) == ("cancelled", None)
     with fresh_db.Session() as session:
         assert list_participants(session) == []
+
+
+def test_task_labels_never_reach_the_log(qtbot: QtBot, runner: TaskRunner,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    task = runner.run("Erasing Ana Castaño…", lambda progress, cancelled: 1)
+    assert wait_for(qtbot, task) == ("done", 1)
+    assert "background task" in caplog.text  # the work is logged...
+    assert "Ana" not in caplog.text  # ...but not who it was about
