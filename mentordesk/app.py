@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import logging.handlers
 import os
 import signal
 import sys
@@ -62,6 +61,7 @@ def choose_db_path(cli_value: str | None, settings: QSettings) -> Path:
 
 def setup_logging() -> None:
     """Log to a rotating file in the log directory (and warnings to stderr)."""
+    import logging.handlers  # socket, pickle...: paid after the window is shown
     root = logging.getLogger()
     if any(getattr(h, "mentordesk", False) for h in root.handlers):
         return
@@ -103,7 +103,6 @@ def _close_on_termination(window: MainWindow) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Start the GUI; returns the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else list(argv))
-    setup_logging()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
@@ -111,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     crash.install()
-    log.info("MentorDesk %s starting", __version__)
 
     settings = make_settings()
     path = choose_db_path(args.db, settings)
@@ -157,6 +155,8 @@ class _FirstPaint(QObject):
 def _open_first_database(window: MainWindow, path: Path, read_only: bool) -> bool:
     """Open the database chosen at start-up; without one there is nothing to show, and
     the window closes (which ends the event loop)."""
+    setup_logging()  # here, not before the window: it costs a visible part of start-up
+    log.info("MentorDesk %s starting", __version__)
     db = open_database(path, read_only=read_only, parent=window)
     if db is None:
         window.close()
