@@ -27,6 +27,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,11 +66,18 @@ _NETWORK_FS_TYPES = {
 # --------------------------------------------------------------------------- files
 
 
+def _binary() -> int:
+    """``os.O_BINARY`` where it exists: on Windows ``os.open`` is in text mode by default,
+    so ``os.write`` would turn every ``\\n`` byte into ``\\r\\n`` (a CSV's ``\\r\\n`` into
+    ``\\r\\r\\n``, and any XLSX, a zip file, into garbage)."""
+    return getattr(os, "O_BINARY", 0)
+
+
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty and owner-only if it does not exist; tighten it if it does."""
     ensure_private_dir(path.parent)
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _binary(), PRIVATE_FILE_MODE)
         os.close(fd)
     except FileExistsError:
         pass
@@ -91,7 +99,7 @@ def private_output(path: Path) -> Iterator[IO[bytes]]:
     """
     ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE_FILE_MODE)
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | _binary(), PRIVATE_FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -169,7 +177,7 @@ class InstanceLock:
     def acquire(self) -> None:
         """Take the lock or raise :class:`DatabaseInUseError` naming the holder."""
         create_private_file(self.path)
-        fd = os.open(self.path, os.O_RDWR)
+        fd = os.open(self.path, os.O_RDWR | _binary())
         if not _try_lock(fd):
             holder = _read_holder(fd)
             os.close(fd)

@@ -1,0 +1,48 @@
+"""Windows and macOS behaviour that can be checked on Linux.
+
+Each test emulates the other platform's rule (a text-mode ``os.open``, a read-only
+``fsync``, a UNC path, a case-insensitive file system) rather than the platform itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mentordesk import db as dbmod
+from mentordesk.db import InstanceLock, create_private_file, private_output
+
+# A flag bit Linux does not use, standing in for Windows' O_BINARY.
+_FAKE_O_BINARY = 0x40000000
+
+
+@pytest.fixture
+def open_flags(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every ``os.open`` flag set, with a fake ``os.O_BINARY`` defined (as on Windows)."""
+    assert not hasattr(os, "O_BINARY"), "this test emulates Windows on a POSIX system"
+    seen: list[int] = []
+    real_open = os.open
+
+    def recording_open(path: object, flags: int, mode: int = 0o777, **kwargs: object) -> int:
+        seen.append(flags)
+        return real_open(path, flags & ~_FAKE_O_BINARY, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "O_BINARY", _FAKE_O_BINARY, raising=False)
+    monkeypatch.setattr(os, "open", recording_open)
+    return seen
+
+
+def test_files_written_with_os_write_are_opened_binary(open_flags: list[int],
+                                                        tmp_path: Path) -> None:
+    # Without O_BINARY, Windows writes every b"\n" as b"\r\n": CSV rows end in \r\r\n
+    # (a blank line between rows in Excel) and an XLSX, a zip file, is corrupt.
+    with private_output(tmp_path / "export.csv") as handle:
+        handle.write(b"a,b\r\n1,2\r\n")
+    create_private_file(tmp_path / "marker.json")
+    lock = InstanceLock(tmp_path / "x.sqlite3")
+    lock.acquire()
+    lock.release()
+    assert len(open_flags) >= 3
+    assert all(flags & _FAKE_O_BINARY for flags in open_flags), [hex(f) for f in open_flags]
