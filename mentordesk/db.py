@@ -534,7 +534,8 @@ def backup_database(db_path: Path, reason: str = "manual",
         problems = integrity_problems(tmp)
         if problems:
             raise BackupError(f"The backup failed its integrity check: {problems[0]}")
-        with open(tmp, "rb") as handle:
+        # Writable: on Windows fsync (FlushFileBuffers) fails on a read-only handle.
+        with open(tmp, "r+b") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, final)
         make_private(final)

@@ -14,6 +14,8 @@ import pytest
 from mentordesk import db as dbmod
 from mentordesk.db import InstanceLock, create_private_file, private_output
 
+emulated = pytest.mark.skipif(os.name != "posix", reason="emulates Windows on a POSIX system")
+
 # A flag bit Linux does not use, standing in for Windows' O_BINARY.
 _FAKE_O_BINARY = 0x40000000
 
@@ -34,6 +36,7 @@ def open_flags(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
+@emulated
 def test_files_written_with_os_write_are_opened_binary(open_flags: list[int],
                                                         tmp_path: Path) -> None:
     # Without O_BINARY, Windows writes every b"\n" as b"\r\n": CSV rows end in \r\r\n
@@ -46,3 +49,25 @@ def test_files_written_with_os_write_are_opened_binary(open_flags: list[int],
     lock.release()
     assert len(open_flags) >= 3
     assert all(flags & _FAKE_O_BINARY for flags in open_flags), [hex(f) for f in open_flags]
+
+
+@emulated
+def test_backup_fsyncs_through_a_writable_handle(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows os.fsync is FlushFileBuffers, which needs write access: fsync on a file
+    # opened "rb" raises OSError, and every backup (taken on open, so every start) failed.
+    import errno
+    import fcntl
+
+    real_fsync = os.fsync
+
+    def windows_fsync(fd: int) -> None:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        real_fsync(fd)
+
+    database = dbmod.Database.open(db_path)
+    database.close(backup=False)
+    monkeypatch.setattr(os, "fsync", windows_fsync)
+    info = dbmod.backup_database(db_path, "manual")
+    assert info.path.exists()
