@@ -160,6 +160,32 @@ def is_network_path(path: Path) -> bool:
     return best[1].lower() in _NETWORK_FS_TYPES
 
 
+def read_only_uri(path: Path) -> str:
+    """An SQLite ``file:`` URI opening ``path`` read-only, whatever the path holds.
+
+    ``Path.as_uri()`` is not enough: it makes ``\\\\server\\share\\x`` (a network share,
+    or a mapped drive once resolved) into ``file://server/share/x``, and SQLite refuses
+    any authority but ``localhost`` ("invalid uri authority").
+    """
+    return file_uri(str(path.resolve()), windows=sys.platform == "win32") + "?mode=ro"
+
+
+def file_uri(path: str, *, windows: bool) -> str:
+    """``file:`` URI of an absolute ``path`` as SQLite parses it: empty authority, the
+    path percent-encoded (spaces, ``%``, ``?``, ``#``, non-ASCII), a Windows drive as
+    ``/C:/...`` and a UNC path as ``//server/share/...``."""
+    if windows:
+        path = path.replace("\\", "/")
+        if path.startswith("//?/UNC/"):
+            path = "//" + path[len("//?/UNC/"):]
+        elif path.startswith("//?/"):
+            path = path[len("//?/"):]
+        if not path.startswith("/"):
+            path = "/" + path
+    raw = path.encode("utf-8", "surrogateescape")  # undecodable POSIX names too
+    return "file://" + urllib.parse.quote_from_bytes(raw, safe="/:")
+
+
 # --------------------------------------------------------------------------- lock
 
 
@@ -293,7 +319,7 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
 
     network = is_network_path(db_path)
     if read_only:
-        uri = db_path.resolve().as_uri() + "?mode=ro"
+        uri = read_only_uri(db_path)
 
         def connect() -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -336,7 +362,7 @@ def _peek(db_path: Path) -> tuple[str | None, list[str]]:
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None, []
     try:
-        con = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         raise DatabaseError(f"Cannot open {db_path}: {exc}") from exc
     try:
@@ -491,7 +517,7 @@ def changed_since_last_backup(db_path: Path) -> bool:
 def integrity_problems(db_path: Path) -> list[str]:
     """What ``integrity_check`` and ``foreign_key_check`` find; empty when all is well."""
     try:
-        con = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(db_path), uri=True)
     except sqlite3.Error as exc:
         return [f"cannot open: {exc}"]
     try:
@@ -520,7 +546,7 @@ def backup_database(db_path: Path, reason: str = "manual",
     try:
         # The backup API creates files 0644; create it owner-only first.
         create_private_file(tmp)
-        src = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             src.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             dst = sqlite3.connect(tmp)
@@ -621,7 +647,7 @@ def restore_backup(db_path: Path, backup_path: Path) -> BackupInfo:
     safety = backup_database(db_path, "pre-restore") if db_path.exists() else None
     create_private_file(db_path)
     try:
-        src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(backup_path), uri=True)
         dst = sqlite3.connect(db_path)
         try:
             dst.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

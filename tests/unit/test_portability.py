@@ -71,3 +71,40 @@ def test_backup_fsyncs_through_a_writable_handle(db_path: Path,
     monkeypatch.setattr(os, "fsync", windows_fsync)
     info = dbmod.backup_database(db_path, "manual")
     assert info.path.exists()
+
+
+@pytest.mark.parametrize(("path", "uri"), [
+    (r"C:\Users\Zoë Ng\AppData\Local\MentorDesk\mentordesk.sqlite3",
+     "file:///C:/Users/Zo%C3%AB%20Ng/AppData/Local/MentorDesk/mentordesk.sqlite3"),
+    (r"\\fileserver\HR share\mentoring\people.sqlite3",
+     "file:////fileserver/HR%20share/mentoring/people.sqlite3"),
+    (r"\\?\UNC\fileserver\hr\people.sqlite3", "file:////fileserver/hr/people.sqlite3"),
+    (r"\\?\D:\very\long\people.sqlite3", "file:///D:/very/long/people.sqlite3"),
+    (r"C:\HR #1\50% done.sqlite3", "file:///C:/HR%20%231/50%25%20done.sqlite3"),
+])
+def test_windows_paths_become_sqlite_uris_without_an_authority(path: str, uri: str) -> None:
+    # Path.as_uri() gives "file://fileserver/..." for a UNC path, which SQLite (built
+    # without SQLITE_ALLOW_URI_AUTHORITY, as python.org's Windows build is) refuses.
+    assert dbmod.file_uri(path, windows=True) == uri
+
+
+@emulated
+def test_read_only_uri_opens_awkward_names(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "HR share ü" / "a #1 50% ?.sqlite3"
+    path.parent.mkdir()
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    con = sqlite3.connect(dbmod.read_only_uri(path), uri=True)
+    try:
+        assert con.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            con.execute("CREATE TABLE u (x)")
+    finally:
+        con.close()
+    # The UNC form puts the share in the path after an empty authority; SQLite accepts
+    # that shape ("//tmp/..." is "/tmp/..." here), where "file://server/..." is an error.
+    unc_shaped = "file:///" + dbmod.file_uri(str(path), windows=False)[len("file://"):]
+    sqlite3.connect(unc_shaped + "?mode=ro", uri=True).close()
+    with pytest.raises(sqlite3.OperationalError, match="authority"):
+        sqlite3.connect("file://fileserver" + str(path) + "?mode=ro", uri=True)
