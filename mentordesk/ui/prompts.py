@@ -50,8 +50,8 @@ def ask_load_demo(parent: QWidget | None) -> bool:
         "explore MentorDesk, or start empty and set up your own programme."
     )
     demo = box.addButton("Load the demo programme", QMessageBox.ButtonRole.AcceptRole)
-    empty = box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(empty)
+    box.addButton("Start empty", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(demo)  # a first run: seeing the app working is what people want
     box.exec()
     return box.clickedButton() is demo
 
