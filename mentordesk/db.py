@@ -508,7 +508,7 @@ def _marker(db_path: Path) -> Path:
 def changed_since_last_backup(db_path: Path) -> bool:
     """Whether the database files differ from when the last backup was taken."""
     try:
-        recorded = json.loads(_marker(db_path).read_text())
+        recorded = json.loads(_marker(db_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
     return bool(recorded != _fingerprint(db_path))
@@ -576,7 +576,7 @@ def backup_database(db_path: Path, reason: str = "manual",
     if dest_dir == backup_dir_for(db_path):
         marker = _marker(db_path)
         create_private_file(marker)
-        marker.write_text(json.dumps(_fingerprint(db_path)))
+        marker.write_text(json.dumps(_fingerprint(db_path)), encoding="utf-8")
         thin_backups(db_path, now=now)
     return BackupInfo(final, now, reason, final.stat().st_size)
 
@@ -587,8 +587,13 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     found: list[BackupInfo] = []
     if not folder.exists():
         return found
+    # Not glob(): a stem like "HR [2026]" is a glob pattern; and compared caseless, since
+    # on macOS and Windows "People.sqlite3" and "people.sqlite3" are one file, one folder.
     prefix = db_path.stem + "-"
-    for p in folder.glob(f"{db_path.stem}-*{BACKUP_SUFFIX}"):
+    for p in folder.iterdir():
+        if (p.name[:len(prefix)].casefold() != prefix.casefold()
+                or not p.name.endswith(BACKUP_SUFFIX)):
+            continue
         rest = p.name[len(prefix):-len(BACKUP_SUFFIX)]
         try:
             stamp = datetime.strptime(rest[:22], "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)

@@ -108,3 +108,23 @@ def test_read_only_uri_opens_awkward_names(tmp_path: Path) -> None:
     sqlite3.connect(unc_shaped + "?mode=ro", uri=True).close()
     with pytest.raises(sqlite3.OperationalError, match="authority"):
         sqlite3.connect("file://fileserver" + str(path) + "?mode=ro", uri=True)
+
+
+def test_backups_of_a_database_whose_name_is_a_glob_pattern_are_listed(tmp_path: Path) -> None:
+    db_path = tmp_path / "HR [2026].sqlite3"
+    dbmod.Database.open(db_path).close(backup=False)
+    info = dbmod.backup_database(db_path, "manual")
+    assert [b.path for b in dbmod.list_backups(db_path)] == [info.path]
+
+
+def test_backups_are_matched_caseless(tmp_path: Path) -> None:
+    # macOS and Windows: "--db people.sqlite3" opens the same file as "People.sqlite3",
+    # and its backups land in the same folder under the other spelling.
+    db_path = tmp_path / "People.sqlite3"
+    dbmod.Database.open(db_path).close(backup=False)
+    info = dbmod.backup_database(db_path, "manual")
+    other_spelling = info.path.with_name("people" + info.path.name[len("People"):])
+    info.path.rename(other_spelling)
+    backups = dbmod.list_backups(db_path)
+    assert [(b.path, b.reason) for b in backups] == [(other_spelling, "manual")]
+
