@@ -281,7 +281,7 @@ def _read_holder(fd: int) -> dict[str, Any]:
 def _user_name() -> str:
     try:
         return getpass.getuser()
-    except (KeyError, OSError):
+    except (KeyError, OSError, ImportError):  # no USERNAME on Windows: no pwd module there
         return ""
 
 

@@ -128,3 +128,13 @@ def test_backups_are_matched_caseless(tmp_path: Path) -> None:
     backups = dbmod.list_backups(db_path)
     assert [(b.path, b.reason) for b in backups] == [(other_spelling, "manual")]
 
+
+def test_user_name_without_username_variable_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python 3.11's getpass.getuser() falls back to "import pwd", which Windows lacks.
+    import getpass
+
+    def no_pwd() -> str:
+        raise ModuleNotFoundError("No module named 'pwd'")
+
+    monkeypatch.setattr(getpass, "getuser", no_pwd)
+    assert dbmod._user_name() == ""
