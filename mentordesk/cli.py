@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import dataclasses
 import enum
+import io
 import json
 import os
 import re
@@ -1021,8 +1022,25 @@ def _error_line(exc: UserError) -> str:
     return f"{PROG}: error: " + " ".join(text.split())  # always exactly one line
 
 
+def _utf8_output() -> None:
+    """On Windows, write UTF-8 when the output is a file or a pipe.
+
+    Python gives the console UTF-8 but a redirected stream the ANSI code page (cp1252),
+    which cannot hold many names ("Łukasz", "Dvořák"): ``mentordesk participants list
+    --json > people.json`` stopped with a UnicodeEncodeError halfway through.
+    """
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if (isinstance(stream, io.TextIOWrapper)
+                and stream.encoding.replace("-", "").lower() != "utf8"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 error, 2 usage error)."""
+    _utf8_output()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

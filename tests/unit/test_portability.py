@@ -138,3 +138,35 @@ def test_user_name_without_username_variable_on_windows(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(getpass, "getuser", no_pwd)
     assert dbmod._user_name() == ""
+
+
+def test_cli_output_redirected_on_windows_is_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from mentordesk import cli
+
+    # What Python 3.11 on Windows gives a stdout redirected to a file: the ANSI code page.
+    out = io.TextIOWrapper(io.BytesIO(), encoding="cp1252", newline="")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="cp1252", newline="")
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    cli._utf8_output()
+    print("Łukasz Dvořák")
+    out.flush()
+    assert out.buffer.getvalue().decode("utf-8") == "Łukasz Dvořák\n"  # type: ignore[attr-defined]
+    assert err.encoding == "utf-8"
+
+
+def test_cli_output_elsewhere_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from mentordesk import cli
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "stdout", out)
+    cli._utf8_output()
+    assert out.encoding == "latin-1"
