@@ -630,7 +630,13 @@ def thin_backups(db_path: Path, now: datetime | None = None) -> list[Path]:
     removed = []
     for b in backups:
         if b.taken_at not in keep:
-            b.path.unlink(missing_ok=True)
+            try:
+                b.path.unlink(missing_ok=True)
+            except OSError as exc:
+                # On Windows a file another program has open cannot be deleted (WinError
+                # 32); the backup just taken is good, so try again at the next one.
+                log.warning("could not delete old backup %s: %s", b.path.name, exc.strerror)
+                continue
             removed.append(b.path)
     return removed
 

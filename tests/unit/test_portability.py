@@ -170,3 +170,30 @@ def test_cli_output_elsewhere_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(sys, "stdout", out)
     cli._utf8_output()
     assert out.encoding == "latin-1"
+
+
+def test_a_backup_open_elsewhere_does_not_fail_the_next_backup(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows refuses to delete a file another program holds open (WinError 32); thinning
+    # runs after each backup, so that used to fail every backup, and so every open.
+    from datetime import UTC, datetime, timedelta
+
+    dbmod.Database.open(db_path).close(backup=False)
+    old = dbmod.backup_database(db_path, "manual")
+    stale = old.path.with_name(old.path.name.replace(
+        f"{old.taken_at:%Y%m%d}", f"{old.taken_at - timedelta(days=400):%Y%m%d}"))
+    old.path.rename(stale)
+    for _ in range(9):  # the policy keeps the last ten whatever their age
+        dbmod.backup_database(db_path, "manual")
+    real_unlink = Path.unlink
+
+    def held_open(self: Path, missing_ok: bool = False) -> None:
+        if self == stale:
+            raise PermissionError(13, "The process cannot access the file because it is "
+                                      "being used by another process")
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", held_open)
+    info = dbmod.backup_database(db_path, "manual")
+    assert info.path.exists() and stale.exists()
+    assert dbmod.thin_backups(db_path, now=datetime.now(UTC)) == []
