@@ -106,7 +106,7 @@ def export_participants(session: Session, path: Path, *, fmt: str = "csv",
             with private_output(Path(path)) as handle:
                 handle.write(payload)
         except OSError as exc:
-            raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+            raise _write_error(path, exc) from exc
     else:
         _write_xlsx(Path(path), header, rows)
     return len(rows)
@@ -146,4 +146,14 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[str | int]]) -> N
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
             book.save(handle)
     except OSError as exc:
-        raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise _write_error(path, exc) from exc
+
+
+def _write_error(path: Path, exc: OSError) -> UserError:
+    """The message for a failed export; Windows' own messages end in a full stop."""
+    reason = str(exc.strerror or exc).rstrip(".")
+    if isinstance(exc, PermissionError) and Path(path).exists():
+        # Windows cannot replace a file another program has open (Excel keeps it open).
+        return UserError(f"Cannot write {path}: {reason}. If it is open in another "
+                         "program such as Excel, close it there and export again.")
+    return UserError(f"Cannot write {path}: {reason}.")

@@ -197,3 +197,29 @@ def test_a_backup_open_elsewhere_does_not_fail_the_next_backup(
     info = dbmod.backup_database(db_path, "manual")
     assert info.path.exists() and stale.exists()
     assert dbmod.thin_backups(db_path, now=datetime.now(UTC)) == []
+
+
+def test_export_over_a_file_open_in_excel_says_so(db_path: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows: os.replace onto a file Excel has open fails with "Access is denied."
+    from mentordesk.errors import UserError
+    from mentordesk.services.exporting import export_participants
+
+    target = tmp_path / "people.csv"
+    target.write_bytes(b"old")
+    database = dbmod.Database.open(db_path)
+
+    def denied(_src: object, _dst: object) -> None:
+        raise PermissionError(13, "Access is denied.")
+
+    monkeypatch.setattr(os, "replace", denied)
+    try:
+        with database.Session() as s, pytest.raises(UserError) as info:
+            export_participants(s, target)
+    finally:
+        database.close(backup=False)
+    message = str(info.value)
+    assert "Access is denied. If it is open in another program such as Excel" in message
+    assert ".." not in message
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
