@@ -63,6 +63,10 @@ def ensure_private_dir(path: Path) -> None:
     current = path
     while not current.exists():
         missing.append(current)
+        if current.parent == current:
+            # A root that does not exist: on Windows an unplugged drive or an offline
+            # share (Z: or //server/share), each its own parent; mkdir below reports it.
+            break
         current = current.parent
     for folder in reversed(missing):
         folder.mkdir(mode=0o700, exist_ok=True)

@@ -223,3 +223,33 @@ def test_export_over_a_file_open_in_excel_says_so(db_path: Path, tmp_path: Path,
     assert ".." not in message
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_missing_drive_or_share_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows the root of "Z:\data" or "\\server\share\data" may not exist (drive not
+    # mapped, share offline), and a root is its own parent: the walk up never ended.
+    from mentordesk import paths
+
+    calls = 0
+    real_exists = Path.exists
+
+    def nothing_exists(self: Path) -> bool:
+        nonlocal calls
+        if not str(self).startswith("/offline"):
+            return real_exists(self)
+        calls += 1
+        if calls > 100:
+            raise RecursionError("ensure_private_dir walked up forever")
+        return False
+
+    def no_drive(self: Path, mode: int = 0o777, parents: bool = False,
+                 exist_ok: bool = False) -> None:
+        raise FileNotFoundError(3, "The system cannot find the path specified", str(self))
+
+    monkeypatch.setattr(Path, "exists", nothing_exists)
+    monkeypatch.setattr(Path, "mkdir", no_drive)
+    # "/offline" stands in for the missing root, which is its own parent.
+    monkeypatch.setattr(Path, "parent", property(
+        lambda self: self if str(self) == "/offline" else Path(os.path.dirname(str(self)))))
+    with pytest.raises(FileNotFoundError):
+        paths.ensure_private_dir(Path("/offline/share/MentorDesk"))
