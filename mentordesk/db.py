@@ -134,7 +134,8 @@ def is_network_path(path: Path) -> bool:
     mounts: list[tuple[str, str]] = []
     if sys.platform.startswith("linux"):
         try:
-            for line in Path("/proc/mounts").read_text().splitlines():
+            for line in Path("/proc/mounts").read_text(
+                    encoding="utf-8", errors="surrogateescape").splitlines():
                 fields = line.split()
                 if len(fields) >= 3:
                     mounts.append((fields[1].replace("\\040", " "), fields[2]))
@@ -142,8 +143,8 @@ def is_network_path(path: Path) -> bool:
             return False
     elif sys.platform == "darwin":
         try:
-            out = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=5,
-                                 check=False).stdout
+            out = subprocess.run(["/sbin/mount"], capture_output=True, timeout=5,
+                                 check=False).stdout.decode("utf-8", "surrogateescape")
         except (OSError, subprocess.SubprocessError):
             return False
         for line in out.splitlines():
@@ -152,6 +153,9 @@ def is_network_path(path: Path) -> bool:
                 point = line.split(" on ", 1)[1].rsplit(" (", 1)[0]
                 fstype = line.rsplit("(", 1)[1].split(",")[0].strip(" )")
                 mounts.append((point, fstype))
+    if sys.platform == "darwin":  # APFS and HFS+ ignore case: /volumes/HR is /Volumes/HR
+        resolved = resolved.casefold()
+        mounts = [(point.casefold(), fstype) for point, fstype in mounts]
     best = ("", "")
     for point, fstype in mounts:
         inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")

@@ -253,3 +253,20 @@ def test_a_missing_drive_or_share_is_an_error_not_a_hang(monkeypatch: pytest.Mon
         lambda self: self if str(self) == "/offline" else Path(os.path.dirname(str(self)))))
     with pytest.raises(FileNotFoundError):
         paths.ensure_private_dir(Path("/offline/share/MentorDesk"))
+
+
+def test_macos_share_is_found_whatever_the_case_of_the_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    mount_output = (
+        "/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)\n"
+        "//anna@fileserver/HR on /Volumes/HR Équipe (smbfs, nodev, nosuid, mounted by anna)\n"
+    ).encode()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 0, stdout=mount_output, stderr=b""))
+    assert dbmod.is_network_path(Path("/Volumes/HR Équipe/mentoring.sqlite3"))
+    assert dbmod.is_network_path(Path("/volumes/hr équipe/mentoring.sqlite3"))
+    assert not dbmod.is_network_path(Path("/Users/anna/mentoring.sqlite3"))
