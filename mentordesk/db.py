@@ -122,6 +122,8 @@ def is_network_path(path: Path) -> bool:
     """Whether ``path`` is on a network file system (where WAL must not be used)."""
     resolved = str(path.resolve())
     if sys.platform == "win32":
+        if resolved.startswith("\\\\?\\") and not resolved.upper().startswith("\\\\?\\UNC\\"):
+            resolved = resolved[4:]  # a long local path (\\?\C:\...) is not a share
         if resolved.startswith("\\\\"):
             return True
         try:

@@ -270,3 +270,21 @@ def test_macos_share_is_found_whatever_the_case_of_the_path(
     assert dbmod.is_network_path(Path("/Volumes/HR Équipe/mentoring.sqlite3"))
     assert dbmod.is_network_path(Path("/volumes/hr équipe/mentoring.sqlite3"))
     assert not dbmod.is_network_path(Path("/Users/anna/mentoring.sqlite3"))
+
+
+@pytest.mark.parametrize(("resolved", "network"), [
+    (r"\\fileserver\hr\people.sqlite3", True),
+    (r"\\?\UNC\fileserver\hr\people.sqlite3", True),
+    ("\\\\?\\C:\\Users\\anna\\" + "a" * 250 + "\\people.sqlite3", False),
+])
+def test_windows_share_detection(resolved: str, network: bool,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    class Resolved:
+        def resolve(self) -> str:
+            return resolved
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    # Off Windows there is no ctypes.windll: a drive letter then counts as local.
+    assert dbmod.is_network_path(Resolved()) is network  # type: ignore[arg-type]
