@@ -321,7 +321,7 @@ def _install_sqlite_settings(engine: Engine, *, read_only: bool, network: bool) 
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``db_path`` with MentorDesk's connection settings."""
-    from sqlalchemy import create_engine
+    from sqlalchemy import URL, create_engine
 
     network = is_network_path(db_path)
     if read_only:
@@ -333,8 +333,11 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         engine = create_engine("sqlite+pysqlite://", creator=connect)
     else:
         create_private_file(db_path)
+        # URL.create, not an f-string: the URL parser unquotes "%20" and cuts at "?",
+        # both of which a macOS or Linux file name may hold.
         engine = create_engine(
-            f"sqlite+pysqlite:///{db_path}", connect_args={"check_same_thread": False}
+            URL.create("sqlite+pysqlite", database=str(db_path)),
+            connect_args={"check_same_thread": False},
         )
     _install_sqlite_settings(engine, read_only=read_only, network=network)
     return engine

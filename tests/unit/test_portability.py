@@ -288,3 +288,28 @@ def test_windows_share_detection(resolved: str, network: bool,
     monkeypatch.setattr(sys, "platform", "win32")
     # Off Windows there is no ctypes.windll: a drive letter then counts as local.
     assert dbmod.is_network_path(Resolved()) is network  # type: ignore[arg-type]
+
+
+@emulated
+def test_database_name_with_url_characters_is_the_file_written(tmp_path: Path) -> None:
+    # "?" and "%" are allowed in macOS and Linux file names; a database URL built by
+    # string formatting opened "HR" (cut at "?") or "HR data" (unquoted "%20") instead.
+    from mentordesk.services.participants import ParticipantData, add_participant
+
+    db_path = tmp_path / "HR%20data ?v2.sqlite3"
+    database = dbmod.Database.open(db_path)
+    try:
+        with database.Session.begin() as s:
+            add_participant(s, ParticipantData(full_name="Ana", email="ana@example.org"))
+        assert str(database.engine.url.database) == str(db_path)
+    finally:
+        database.close(backup=False)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "HR data ?v2.sqlite3" not in names and "HR" not in names
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT email FROM participant").fetchall() == [("ana@example.org",)]
+    finally:
+        con.close()
