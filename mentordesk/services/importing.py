@@ -13,9 +13,13 @@ The flow the GUI and the CLI follow:
 
 Decisions worth knowing:
 
-* Encoding: a byte-order mark (UTF-8, UTF-16 LE/BE) first, then strict UTF-8, then cp1252.
-  There is no statistical guess: a cp1252 file whose bytes happen to be valid UTF-8 (rare
-  in practice, e.g. "Ã©") is read as UTF-8; choose the encoding explicitly for such files.
+* Encoding: a byte-order mark (UTF-8, UTF-16 LE/BE) first, then strict UTF-8, then cp1252
+  -- or Mac Roman when every line ends in a bare carriage return, which only Excel's "CSV
+  (Macintosh)" writes today, in Mac Roman. There is no statistical guess: a cp1252 file
+  whose bytes happen to be valid UTF-8 (rare in practice, e.g. "Ã©") is read as UTF-8;
+  choose the encoding explicitly for such files.
+* Footers: trailing rows whose only cell reads like a count ("Total: 12 workers", "Count
+  8", "8 rows") are a report's footer, not a person, and are not read.
 * XLSX: read with openpyxl in read-only, ``data_only`` mode. A formula cell gives the value
   Excel last calculated and stored in the file (what the user saw), or an empty cell when
   the file holds no calculated value; the formula itself is never evaluated or imported.
@@ -28,13 +32,23 @@ Decisions worth knowing:
   one leading ``'`` is removed from every cell matching ``^'+[=+\\-@\\t\\r]``; export then
   import gives back the same text.
 * Time zones: IANA names, any case ("europe/london" -> "Europe/London"); "UTC" and "GMT" are
-  IANA names too. City names such as "London" or abbreviations such as "CET" that are not
-  IANA names are a problem, not guessed.
-* Skill levels: "Python:4", "Python (4)", "Python - 4"; a bare "Python" gets
-  :data:`DEFAULT_SKILL_LEVEL`. A level outside 0-5 or not a number is a problem.
-* A manager is given by email or by exact full name (any case, unique). An email that is
-  not a participant is kept as an outside manager email; a name that is not a participant
-  is a problem.
+  IANA names too. Workday's "GMT+01:00 Europe/Paris" (an offset label and an IANA name)
+  gives the IANA name. City names such as "London", abbreviations such as "PST" and
+  offsets or Windows names such as "(GMT-05:00) Eastern Time" are a problem, not guessed:
+  an offset does not say which daylight-saving rules apply.
+* Skill levels: "Python:4", "Python (4)", "Python - 4", "Excel: 4/5", and the words
+  :data:`_LEVEL_WORDS` ("Python - Expert", "Leadership (advanced)"); a bare "Python" gets
+  :data:`DEFAULT_SKILL_LEVEL`. After a colon, a level outside 0-5 or that is neither a
+  number nor a level word is a problem; in brackets or after " - " such text is part of
+  the skill's name ("Python (Django)"), as before. "8/10" is a problem, not rescaled.
+* Mentor capacity: a whole number, or "Up to 3", "Max 3", "3 mentees"; "None" is 0. A
+  range ("1-2", "2 or 3") is a problem: which end was meant is not ours to pick.
+* Emails (the person's and the manager's) may be written "Name <address>", as mail
+  programs copy them; the address is used.
+* A manager is given by email or by full name (any case, unique), also written "Last,
+  First" as BambooHR does (tried when the name as written matches nobody). An email that
+  is not a participant is kept as an outside manager email; a name that is not a
+  participant is a problem.
 * A row matching an existing participant by email (any case) updates them; a field whose
   column is not mapped keeps its stored value. An empty cell in a mapped column clears the
   field (or sets its default: UTC, mentee). The stored email keeps its case when the file
@@ -120,23 +134,41 @@ FIELDS: dict[str, str] = {
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("Name", "Full name", "Employee name", "Employee", "Display name",
-                  "Participant", "Participant name", "Person"),
-    "first_name": ("First name", "Given name", "Forename", "First"),
-    "last_name": ("Last name", "Surname", "Family name", "Last"),
+                  "Participant", "Participant name", "Person", "Worker", "Worker name",
+                  "Legal name", "Your name", "Employee full name", "Nom complet",
+                  "Vollständiger Name", "Nombre completo"),
+    "first_name": ("First name", "Given name", "Forename", "First", "Legal first name",
+                   "Vorname", "Prénom", "Nombre"),
+    "last_name": ("Last name", "Surname", "Family name", "Last", "Legal last name",
+                  "Nachname", "Familienname", "Nom", "Nom de famille", "Apellidos",
+                  "Apellido"),
     "preferred_name": ("Preferred name", "Known as", "Nickname", "Preferred first name"),
     "email": ("Email", "E-mail", "Email address", "E-mail address", "Work email",
-              "Work email address", "Business email", "Company email", "Mail"),
+              "Work email address", "Business email", "Company email", "Mail",
+              "Email - Primary Work", "Primary work email", "Work e-mail", "Email (work)",
+              "Primary email", "E-Mail-Adresse", "Geschäftliche E-Mail", "Adresse e-mail",
+              "Adresse électronique", "Courriel", "Correo", "Correo electrónico"),
     "department": ("Dept", "Department", "Department name", "Team", "Division",
-                   "Business unit"),
+                   "Business unit", "Org unit", "Organisational unit",
+                   "Organizational unit", "Abteilung", "Département", "Service",
+                   "Departamento"),
     "job_title": ("Job title", "Title", "Position", "Role title", "Job", "Job role",
-                  "Position title"),
+                  "Position title", "Business title", "Job profile", "Poste",
+                  "Intitulé du poste", "Stellenbezeichnung", "Jobtitel", "Puesto", "Cargo"),
     "manager": ("Line manager email", "Line manager", "Manager", "Manager email",
-                "Manager e-mail", "Reports to", "Manager name", "Supervisor"),
-    "level": ("Grade", "Level", "Band", "Job level", "Seniority"),
+                "Manager e-mail", "Reports to", "Manager name", "Supervisor", "Reporting to",
+                "Reports to (name)", "Direct manager", "Supervisor name", "Manager (N+1)",
+                "N+1", "Vorgesetzte(r)", "Vorgesetzter", "Vorgesetzte", "Führungskraft",
+                "Responsable", "Responsable hiérarchique", "Jefe", "Responsable directo"),
+    "level": ("Grade", "Level", "Band", "Job level", "Seniority", "Management level",
+              "Job grade", "Career level", "Grade level"),
     "level_rank": ("Level rank", "Grade rank", "Rank", "Level number"),
-    "location": ("Location", "Office", "City", "Site", "Work location"),
-    "timezone": ("Time zone", "Timezone", "TZ", "Time-zone"),
-    "languages": ("Languages", "Spoken languages", "Language"),
+    "location": ("Location", "Office", "City", "Site", "Work location", "Office location",
+                 "Primary work location", "Standort", "Lieu de travail", "Ubicación"),
+    "timezone": ("Time zone", "Timezone", "TZ", "Time-zone", "Fuseau horaire", "Zeitzone",
+                 "Zona horaria"),
+    "languages": ("Languages", "Spoken languages", "Language", "Preferred languages",
+                  "Languages spoken", "Sprachen", "Langues", "Idiomas"),
     "skills": ("Skills", "Expertise", "Strengths", "Skill levels", "Skill"),
     "goals": ("Wants to develop", "Development goals", "Goals", "Learning goals",
               "Development areas", "Areas to develop"),
@@ -151,13 +183,38 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                         "Share story"),
     "consent_photos": ("Happy to be photographed?", "Consent to photos", "Photo consent",
                        "Consent photos", "Photos"),
-    "notes": ("Notes", "Comments", "Remarks", "Note"),
+    "notes": ("Notes", "Comments", "Remarks", "Note", "Bemerkungen", "Kommentar",
+              "Commentaires", "Remarques"),
 }
+
+# Sign-up forms (Google Forms, Microsoft Forms) name a column by its whole question. A
+# header no synonym matches is tried against these words, in this order; the first rule
+# whose words all appear (as parts of the normalised header) gives the field. Only the
+# fields a form asks about are here: a wrong guess is shown in the mapping, and would make
+# problems (a role or a number that is not one), not quietly wrong names or emails.
+_QUESTION_WORDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("mentor_capacity", (("howmany", "mentee"), ("number", "mentee"), ("max", "mentee"),
+                         ("capacity",))),
+    ("goals", (("develop",), ("learn",), ("improve",), ("grow",), ("goal",))),
+    ("skills", (("skill",), ("strength",), ("expertise",), ("offer",), ("teach",))),
+    ("role", (("mentor",), ("mentee",), ("wouldyouliketobe",), ("signupas",),
+              ("joinas",))),
+    ("languages", (("language",), ("sprache",), ("langue",), ("idioma",))),
+    ("timezone", (("timezone",),)),
+    ("consent_photos", (("photo",),)),
+    ("consent_stories", (("stories",), ("story",))),
+    ("availability_notes", (("availab",),)),
+    ("interests", (("interest",), ("hobb",))),
+    ("notes", (("anythingelse",), ("comment",), ("additionalinfo",))),
+)
 
 
 def _norm_header(text: str) -> str:
-    """Case, space and punctuation do not matter when recognising a header."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Case, space and punctuation do not matter when recognising a header.
+
+    "#" reads as "number", so "Employee #" is not taken for "Employee" (a name).
+    """
+    return "".join(ch for ch in text.casefold().replace("#", "number") if ch.isalnum())
 
 
 _HEADER_INDEX: dict[str, str] = {}
@@ -260,7 +317,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             try:
                 return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
-                encoding = "cp1252"
+                encoding = "mac_roman" if _mac_line_endings(data) else "cp1252"
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
@@ -274,6 +331,11 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             f"0x{data[exc.start]:02X}). Choose another encoding, or save the file as "
             "CSV UTF-8.") from exc
     return text.removeprefix("\ufeff"), encoding
+
+
+def _mac_line_endings(data: bytes) -> bool:
+    """Whether lines end in a bare CR (classic Mac; Excel's "CSV (Macintosh)")."""
+    return b"\r" in data and b"\n" not in data
 
 
 def _count_outside_quotes(line: str, char: str) -> int:
@@ -403,9 +465,23 @@ def _assemble(path: Path, records: Iterable[tuple[int, Sequence[str]]], total: i
         take(number, cells)
     for number, cells in it:
         take(number, cells)
+    while rows and _is_footer(rows[-1][1]):
+        rows.pop()
     if progress:
         progress(total, total)
     return header_row, headers, tuple(rows)
+
+
+_FOOTER = re.compile(
+    r"^(?:(?:grand\s+)?total|count|sum|number\s+of\s+\w+)\b[^@]*\d[^@]*$"
+    r"|^\d[\d,. ]*\s+(?:rows?|records?|results?|items?|workers?|employees?|people|persons?)"
+    r"(?:\s+\w+)*\.?$", re.I)
+
+
+def _is_footer(cells: Sequence[str]) -> bool:
+    """A report's count line ("Total: 12 workers"): one cell, reading like a count."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) == 1 and len(cells) > 1 and bool(_FOOTER.match(filled[0]))
 
 
 def _unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
@@ -533,8 +609,22 @@ def _read_xlsx(path: Path, options: SourceOptions, progress: Progress | None,
     raise UserError(f"{path.name} has no sheet with data.")
 
 
+def _question_field(header: str) -> str:
+    """The field a sign-up form's question is about, or :data:`IGNORE` (see
+    :data:`_QUESTION_WORDS`)."""
+    norm = _norm_header(header)
+    for key, rules in _QUESTION_WORDS:
+        if any(all(word in norm for word in rule) for rule in rules):
+            return key
+    return IGNORE
+
+
 def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """Header -> field key (or :data:`IGNORE`), each field taken by its first column only."""
+    """Header -> field key (or :data:`IGNORE`), each field taken by its first column only.
+
+    A header that is a known name for a field wins over one that only mentions it (a sign-up
+    form's question, see :data:`_QUESTION_WORDS`).
+    """
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for header in headers:
@@ -544,6 +634,12 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
             mapping[header] = key
         else:
             mapping[header] = IGNORE
+    for header in headers:
+        if mapping[header] == IGNORE and _norm_header(header) not in _HEADER_INDEX:
+            key = _question_field(header)
+            if key and key not in taken:
+                taken.add(key)
+                mapping[header] = key
     if "full_name" in taken:
         # A full name column wins; first/last names stay unmapped so nothing is doubled.
         for header, key in mapping.items():
@@ -626,8 +722,22 @@ _ROLE_WORDS: dict[str, ParticipantRole] = {
 _YES = {"yes", "y", "true", "1", "x", "ok", "agreed", "consent", "consented"}
 _NO = {"no", "n", "false", "0", "", "-", "declined"}
 _SKILL_COLON = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<level>[^:]*)$", re.S)
-_SKILL_PAREN = re.compile(r"^(?P<name>.*\S)\s*\(\s*(?P<level>[+-]?\d+)\s*\)$", re.S)
-_SKILL_DASH = re.compile(r"^(?P<name>.*\S)\s+[-–]\s*(?P<level>[+-]?\d+)$", re.S)
+_SKILL_PAREN = re.compile(r"^(?P<name>.*\S)\s*\(\s*(?P<level>[^()]*?)\s*\)$", re.S)
+_SKILL_DASH = re.compile(r"^(?P<name>.*\S)\s+[-–]\s*(?P<level>\S.*)$", re.S)
+# Level words on the 0 (none) to 5 (expert) scale of :class:`SkillLevel`. Words whose
+# place on it is unclear ("proficient", "good", "native") are left out on purpose.
+_LEVEL_WORDS = {"none": 0, "beginner": 1, "novice": 1, "basic": 2, "elementary": 2,
+                "intermediate": 3, "advanced": 4, "expert": 5}
+_OUT_OF = re.compile(r"^(?P<level>[+-]?\d+)\s*/\s*(?P<scale>\d+)$")
+_ANGLE_ADDRESS = re.compile(
+    r'^\s*(?:"[^"]*"|[^<>"]*?)\s*<\s*(?P<address>[^<>\s]+@[^<>\s]+)\s*>\s*$')
+_CAPACITY = re.compile(
+    r"^(?:up\s*to|max(?:imum)?(?:\s*of)?|at\s*most|no\s*more\s*than)?\s*(?P<n>\d+)"
+    r"\s*(?:mentees?|people|persons?|max(?:imum)?)?\s*\.?$", re.I)
+_CAPACITY_RANGE = re.compile(r"^\D*\d+\s*(?:-|–|to|or|/)\s*\d+\D*$", re.I)
+_OFFSET_LABEL = re.compile(r"^\(?\s*(?:GMT|UTC)\s*(?:[+\-−]\s*\d{1,2}(?::?\d{2})?)?\s*\)?$",
+                           re.I)
+_IANA_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+")
 _LIST_SPLIT = re.compile(r"[,;]")
 # ParticipantData field -> FIELDS key, for reporting changes and mapping errors to columns.
 _DATA_TO_FIELD = {"manager_email": "manager"}
@@ -637,23 +747,78 @@ def _split_list(cell: str) -> tuple[str, ...]:
     return tuple(p for p in (" ".join(x.split()) for x in _LIST_SPLIT.split(cell)) if p)
 
 
+def _skill_level(text: str) -> int | str | None:
+    """A level from "4", "4/5" or a level word; a reason if it is a level but not a usable
+    one ("8/10", "7"); None if the text is not a level at all."""
+    word = _LEVEL_WORDS.get(text.casefold())
+    if word is not None:
+        return word
+    out_of = _OUT_OF.match(text)
+    if out_of:
+        if int(out_of["scale"]) != 5:
+            return f"the level {text} is not on the 0 to 5 scale; give it as a number from 0 to 5"
+        text = out_of["level"]
+    try:
+        level = int(text)
+    except ValueError:
+        return None
+    if not 0 <= level <= 5:
+        return f"the level {level} is not between 0 and 5"
+    return level
+
+
 def _parse_skills(cell: str) -> tuple[tuple[SkillLevel, ...], str | None]:
     skills: list[SkillLevel] = []
     for item in _split_list(cell):
-        match = (_SKILL_COLON.match(item) or _SKILL_PAREN.match(item)
-                 or _SKILL_DASH.match(item))
-        if match is None:
+        colon = _SKILL_COLON.match(item)
+        match = colon or _SKILL_PAREN.match(item) or _SKILL_DASH.match(item)
+        level = _skill_level(match["level"].strip()) if match else None
+        if match is None or (level is None and colon is None):
+            # "Python (Django)", "Python - Django": a name, not a level.
             skills.append(SkillLevel(item, DEFAULT_SKILL_LEVEL))
             continue
-        name, level_text = match["name"].strip(), match["level"].strip()
-        try:
-            level = int(level_text)
-        except ValueError:
-            return (), f"'{item}': the level '{level_text}' is not a number from 0 to 5"
-        if not 0 <= level <= 5:
-            return (), f"'{item}': the level {level} is not between 0 and 5"
-        skills.append(SkillLevel(name, level))
+        if level is None:
+            words = ", ".join(_LEVEL_WORDS)
+            return (), (f"'{item}': the level '{match['level'].strip()}' is not a number "
+                        f"from 0 to 5 or one of: {words}")
+        if isinstance(level, str):
+            return (), f"'{item}': {level}"
+        skills.append(SkillLevel(match["name"].strip(), level))
     return tuple(skills), None
+
+
+def _address(text: str) -> str:
+    """The address in "Name <address>" (how mail programs copy one), else ``text``."""
+    match = _ANGLE_ADDRESS.match(text)
+    return match["address"] if match else text
+
+
+def _parse_capacity(text: str) -> tuple[int | None, str | None]:
+    """Mentor capacity from "2", "2.0", "Up to 3", "Max 3", "3 mentees" or "None"."""
+    value = _parse_int(text)
+    if value is not None:
+        return value, None
+    if text.casefold() in ("none", "no", "zero"):
+        return 0, None
+    match = _CAPACITY.match(text)
+    if match:
+        return int(match["n"]), None
+    if _CAPACITY_RANGE.match(text):
+        return None, (f"mentor capacity '{text}' is a range; give the most mentees they "
+                      "can take as one number")
+    return None, f"mentor capacity '{text}' is not a whole number"
+
+
+def _timezone_in(text: str) -> str | None:
+    """The IANA name in a label such as "GMT+01:00 Europe/Paris", if that is all it holds."""
+    names = {_timezones_by_folded().get(m.casefold()) for m in _IANA_LIKE.findall(text)}
+    names.discard(None)
+    if len(names) != 1:
+        return None
+    rest = _IANA_LIKE.sub(" ", text).strip()
+    if rest and not _OFFSET_LABEL.match(rest):
+        return None
+    return names.pop()
 
 
 def _parse_int(text: str) -> int | None:
@@ -824,7 +989,7 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
         name = " ".join(" ".join(cell(k) for k in ("first_name", "last_name")
                                  if k in columns).split())
     values["full_name"] = name
-    email = cell("email").strip()
+    email = _address(cell("email")).strip()
     values["email"] = email
     for key in _DIRECT_TEXT:
         if key in columns:
@@ -844,7 +1009,15 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
             problem("level_rank", f"level rank '{text}' is not a whole number")
         values["level_rank"] = rank
     if "timezone" in columns:
-        values["timezone"] = _canonical_timezone(cell("timezone").strip()) or "UTC"
+        text = cell("timezone").strip()
+        zone = _canonical_timezone(text)
+        if zone not in known_timezones():
+            zone = _timezone_in(text) or zone
+            if zone == text and re.search(r"(?:GMT|UTC)\s*[+\-−]\s*\d", text, re.I):
+                problem("timezone", f"'{text}' gives an offset, not a place, so its "
+                        "daylight-saving rules are unknown; use an IANA name such as "
+                        "America/New_York or Europe/Paris")
+        values["timezone"] = zone or "UTC"
     if "role" in columns:
         text = cell("role").strip()
         role = _ROLE_WORDS.get(_norm_header(text)) if text else ParticipantRole.MENTEE
@@ -854,9 +1027,9 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
         values["role"] = role
     if "mentor_capacity" in columns:
         text = cell("mentor_capacity").strip()
-        capacity = _parse_int(text) if text else None
-        if text and capacity is None:
-            problem("mentor_capacity", f"mentor capacity '{text}' is not a whole number")
+        capacity, reason = _parse_capacity(text) if text else (None, None)
+        if reason:
+            problem("mentor_capacity", reason)
         values["mentor_capacity"] = capacity
     for key in ("consent_stories", "consent_photos"):
         if key in columns:
@@ -868,7 +1041,7 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
             else:
                 problem(key, f"'{cell(key).strip()}' is not yes or no")
                 values[key] = False
-    manager = " ".join(cell("manager").split()) if "manager" in columns else ""
+    manager = " ".join(_address(cell("manager")).split()) if "manager" in columns else ""
     return _Row(line, values, email, name, manager, problems)
 
 
@@ -934,6 +1107,11 @@ def _plan(session: Session, table: SourceTable, mapping: Mapping[str, str],
                 manager = by_email.get(manager.casefold(), manager)
             elif text:
                 found = emails_by_name.get(text.casefold(), set())
+                last, comma, first = text.partition(",")
+                if not found and comma and "," not in first and first.strip():
+                    # BambooHR and others write "Last, First".
+                    found = emails_by_name.get(f"{first.strip()} {last.strip()}".casefold(),
+                                               set())
                 if len(found) == 1:
                     manager = by_email.get(next(iter(found)), next(iter(found)))
                 elif found:

@@ -306,7 +306,14 @@ def test_the_exporters_quote_is_removed_once(tmp_path) -> None:
     ("Mentor or mentee?", "role"), ("Programme role", "role"), ("Max mentees", "mentor_capacity"),
     ("Spoken languages", "languages"), ("TZ", "timezone"), ("time_zone", "timezone"),
     ("Office", "location"), ("Happy to share story?", "consent_stories"),
-    ("Employee ID", IGNORE),
+    ("Employee ID", IGNORE), ("Employee #", IGNORE), ("Worker", "full_name"),
+    ("Email - Primary Work", "email"), ("Management Level", "level"),
+    ("Reporting to", "manager"), ("Business Title", "job_title"), ("Vorname", "first_name"),
+    ("Nachname", "last_name"), ("Abteilung", "department"), ("Vorgesetzte(r)", "manager"),
+    ("Standort", "location"), ("Sprachen", "languages"), ("Prénom", "first_name"),
+    ("Nom", "last_name"), ("Adresse e-mail", "email"), ("Département", "department"),
+    ("Poste", "job_title"), ("Responsable", "manager"), ("Fuseau horaire", "timezone"),
+    ("Correo electrónico", "email"), ("Apellidos", "last_name"),
 ])
 def test_guess_mapping_knows_hr_synonyms(header, field) -> None:
     assert guess_mapping([header]) == {header: field}
@@ -316,6 +323,35 @@ def test_guess_mapping_maps_each_field_once_and_prefers_a_full_name() -> None:
     assert guess_mapping(["Email", "Work Email", "Name", "First name", "Last name"]) == {
         "Email": "email", "Work Email": IGNORE, "Name": "full_name",
         "First name": IGNORE, "Last name": IGNORE}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("google_forms_signup.csv", {
+        "Timestamp": IGNORE, "Email Address": "email", "Full name": "full_name",
+        "Which would you like to be?": "role",
+        "What skills can you offer? (choose all that apply)": "skills",
+        "Skills you want to develop": "goals",
+        "How many mentees could you take on?": "mentor_capacity",
+        "Preferred languages": "languages", "Anything else we should know?": "notes"}),
+    ("microsoft_forms.xlsx", {
+        "ID": IGNORE, "Start time": IGNORE, "Completion time": IGNORE, "Email": "email",
+        "Name": "full_name", "Do you want to be a mentor or a mentee?": "role",
+        "Department": "department", "What are your strengths?": "skills",
+        "What would you like to learn?": "goals", "Time zone": "timezone"}),
+    ("bamboohr_report.csv", {
+        "Employee #": IGNORE, "First Name": "first_name", "Last Name": "last_name",
+        "Preferred Name": "preferred_name", "Work Email": "email",
+        "Department": "department", "Division": IGNORE, "Job Title": "job_title",
+        "Reporting to": "manager", "Location": "location", "Hire Date": IGNORE}),
+])
+def test_sign_up_form_questions_and_hr_reports_are_mapped(name, expected) -> None:
+    assert guess_mapping(read_source(DATA / name).headers) == expected
+
+
+def test_a_known_header_wins_over_a_question_that_mentions_the_field() -> None:
+    assert guess_mapping(["Would you mentor or be mentored?", "Role", "Email", "Name"]) == {
+        "Would you mentor or be mentored?": IGNORE, "Role": "role", "Email": "email",
+        "Name": "full_name"}
 
 
 def test_a_mapping_needs_email_and_name_and_no_doubles(db) -> None:
@@ -388,6 +424,14 @@ def test_preview_writes_nothing(db) -> None:
     ("C++: 5; Go (0), Follow-up", (SkillLevel("C++", 5), SkillLevel("Go", 0),
                                    SkillLevel("Follow-up", 3))),
     ("Covid-19 response", (SkillLevel("Covid-19 response", 3),)),
+    ("Python - Expert, SQL - beginner", (SkillLevel("Python", 5), SkillLevel("SQL", 1))),
+    ("Leadership (advanced); Coaching (Intermediate)", (SkillLevel("Leadership", 4),
+                                                       SkillLevel("Coaching", 3))),
+    ("Excel: 4/5, Power BI: 2 / 5", (SkillLevel("Excel", 4), SkillLevel("Power BI", 2))),
+    ("Python:Expert", (SkillLevel("Python", 5),)),
+    # Words that are not levels stay part of the name, as before.
+    ("Python (Django), Python - Flask", (SkillLevel("Python (Django)", 3),
+                                        SkillLevel("Python - Flask", 3))),
 ])
 def test_skill_levels_in_the_ways_people_write_them(db, tmp_path, cell, expected) -> None:
     path = _write(tmp_path / "x.csv", f'Name,Email,Skills\nAna,ana@example.org,"{cell}"\n')
@@ -400,7 +444,9 @@ def test_skill_levels_in_the_ways_people_write_them(db, tmp_path, cell, expected
 @pytest.mark.parametrize(("cell", "reason"), [
     ("Python:6", "level 6 is not between 0 and 5"),
     ("Python (-1)", "level -1 is not between 0 and 5"),
-    ("Python:expert", "'expert' is not a number"),
+    ("Python:guru", "'guru' is not a number from 0 to 5 or one of: none, beginner"),
+    ("Excel: 8/10", "8/10 is not on the 0 to 5 scale"),
+    ("Excel (6/5)", "level 6 is not between 0 and 5"),
 ])
 def test_bad_skill_levels_are_problems(db, tmp_path, cell, reason) -> None:
     path = _write(tmp_path / "x.csv", f'Name,Email,Skills\nAna,ana@example.org,"{cell}"\n')
@@ -634,3 +680,183 @@ def test_records_are_frozen_for_the_ui() -> None:
     problem = importing.Problem(2, "Email", "x")
     with pytest.raises(dataclasses.FrozenInstanceError):
         problem.row = 3  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- unseen exports
+
+
+def test_excel_csv_macintosh_is_read_as_mac_roman() -> None:
+    table = read_source(DATA / "excel_mac_cr.csv")
+    assert table.encoding == "mac_roman"
+    assert [cells[0] for _, cells in table.rows] == ["Anaïs Petit", "Björn Ek"]
+    assert [n for n, _ in table.rows] == [2, 3]
+
+
+def test_a_workday_report_title_filters_and_total_row_are_skipped(db) -> None:
+    table = read_source(DATA / "workday_candidates.xlsx")
+    assert table.header_row == 5
+    assert [n for n, _ in table.rows] == list(range(6, 14))  # not the "Total: 8" footer
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    # Only the Windows-style zone is refused, and says why and what to write instead.
+    assert [(p.row, p.column) for p in preview.problems] == [(10, "Time Zone")]
+    assert "offset, not a place" in preview.problems[0].reason
+    assert "America/New_York" in preview.problems[0].reason
+    result = commit_import(db, table, guess_mapping(table.headers))
+    assert (result.added, result.refused) == (7, 1)
+    with db.Session() as s:
+        marco = find_participant(s, "marco.rossi@acme.example")
+        helene = find_participant(s, "helene.dubois@acme.example")
+        priya = find_participant(s, "priya.raman@acme.example")
+    assert marco.data.timezone == "Europe/Rome" and marco.manager_id == helene.id
+    assert priya.data.timezone == "America/New_York"
+    assert helene.data.level == "3 Director"
+
+
+@pytest.mark.parametrize("cells", [
+    ["Total: 12 workers"], ["Grand total 12"], ["12 rows"],
+    ["Count: 3"], ["3 employees listed"],
+])
+def test_footer_lines_are_not_people(tmp_path, cells) -> None:
+    footer = ",".join(cells + [""] * (3 - len(cells)))
+    path = _write(tmp_path / "x.csv", f"Name,Email,Notes\nAna,ana@example.org,\n{footer}\n")
+    assert [n for n, _ in read_source(path).rows] == [2]
+
+
+@pytest.mark.parametrize("line", ["Total Rewards,total@example.org,", "Totally Real,,",
+                                  "Ana,,", "Count Dracula,,"])
+def test_rows_that_only_look_like_footers_stay(tmp_path, line) -> None:
+    path = _write(tmp_path / "x.csv", f"Name,Email,Notes\nAna,ana@example.org,\n{line}\n")
+    assert [n for n, _ in read_source(path).rows] == [2, 3]
+
+
+def test_bamboohr_managers_written_last_comma_first(db) -> None:
+    result = _import(db, DATA / "bamboohr_report.csv")
+    assert (result.added, result.refused) == (10, 0)
+    with db.Session() as s:
+        def person(email):
+            return find_participant(s, f"{email}@acme.example")
+        jane, renee, jose = person("jane.smith"), person("renee.oconnor"), person("jose.nunez")
+        zoe, mk, wei = person("zoe.vanderberg"), person("marykate.oneill"), person("wei.chen")
+    assert renee.manager_id == jane.id and renee.data.full_name == "Renée O'Connor"
+    assert renee.data.preferred_name == "Ren"
+    assert jose.manager_id == renee.id  # "O'Connor, Renée"
+    assert mk.manager_id == zoe.id  # "van der Berg, Zoë"
+    assert wei.manager_id == jane.id  # "Jane Smith" as written
+    assert jane.data.full_name == "Jane Smith"  # not "1" from "Employee #"
+
+
+def test_a_last_comma_first_manager_nobody_has_is_still_a_problem(db, tmp_path) -> None:
+    path = _write(tmp_path / "x.csv", 'Name,Email,Reporting to\n'
+                  'Ana Ruiz,ana@example.org,"Smith, Jane"\n')
+    table = read_source(path)
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    assert [p.reason for p in preview.problems] == [
+        "manager 'Smith, Jane' is not a participant and not an email address"]
+
+
+def test_emails_written_as_name_and_address(db) -> None:
+    result = _import(db, DATA / "messy_emails.csv")
+    assert (result.added, result.refused) == (4, 0)
+    with db.Session() as s:
+        saoirse = find_participant(s, "saoirse.kelly@example.org")
+        padraig = find_participant(s, "padraig.walsh@example.org")
+        assert find_participant(s, "eoin.oshea@example.org") is not None
+        assert find_participant(s, "noor.alsayed@example.org").manager_id == saoirse.id
+    assert padraig.manager_id == saoirse.id
+    assert saoirse.data.email == "saoirse.kelly@example.org"
+
+
+def test_a_display_name_with_a_bad_address_is_still_a_problem(db, tmp_path) -> None:
+    path = _write(tmp_path / "x.csv", "Name,Email\nAna,Ana Ruiz <ana at example.org>\n")
+    table = read_source(path)
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "Email")]
+
+
+def test_a_google_forms_sign_up(db) -> None:
+    result = _import(db, DATA / "google_forms_signup.csv")
+    assert (result.added, result.refused) == (5, 0)
+    with db.Session() as s:
+        chloe = find_participant(s, "chloe.martin@example.org").data
+        liam = find_participant(s, "liam.obrien@example.org").data
+    assert (chloe.role, chloe.mentor_capacity) == (ParticipantRole.BOTH, 3)  # Either, Up to 3
+    assert chloe.goals == ("Python",) and chloe.languages == ("French", "English")
+    assert {s.name for s in liam.skills} == {"Python", "Public speaking"}
+    assert liam.notes == "I'm away in August.\nMornings are best."
+
+
+@pytest.mark.parametrize(("cell", "capacity"), [
+    ("Up to 3", 3), ("up to 2 mentees", 2), ("Max 4", 4), ("Maximum of 2", 2),
+    ("3 mentees", 3), ("None", 0), ("2.0", 2),
+])
+def test_mentor_capacity_as_forms_write_it(db, tmp_path, cell, capacity) -> None:
+    path = _write(tmp_path / "x.csv", f"Name,Email,Role,Max mentees\n"
+                  f"Ana,ana@example.org,mentor,{cell}\n")
+    _import(db, path)
+    with db.Session() as s:
+        assert find_participant(s, "ana@example.org").data.mentor_capacity == capacity
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("1-2", "is a range"), ("2 or 3", "is a range"), ("a few", "is not a whole number"),
+])
+def test_mentor_capacity_that_cannot_be_one_number_is_a_problem(db, tmp_path, cell,
+                                                               reason) -> None:
+    path = _write(tmp_path / "x.csv", f"Name,Email,Role,Max mentees\n"
+                  f"Ana,ana@example.org,mentor,{cell}\n")
+    table = read_source(path)
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "Max mentees")]
+    assert reason in preview.problems[0].reason
+
+
+@pytest.mark.parametrize(("cell", "zone"), [
+    ("GMT+01:00 Europe/Paris", "Europe/Paris"), ("(GMT-05:00) America/New_York",
+                                                 "America/New_York"),
+    ("UTC+09:00 asia/tokyo", "Asia/Tokyo"), ("Europe/London", "Europe/London"),
+])
+def test_time_zones_labelled_with_their_offset(db, tmp_path, cell, zone) -> None:
+    path = _write(tmp_path / "x.csv", f"Name,Email,Time zone\nAna,ana@example.org,{cell}\n")
+    _import(db, path)
+    with db.Session() as s:
+        assert find_participant(s, "ana@example.org").data.timezone == zone
+
+
+@pytest.mark.parametrize("cell", ["(GMT-05:00) Eastern Time", "W. Europe Standard Time",
+                                  "Europe/Paris or Europe/Berlin", "PST", "GMT+1"])
+def test_time_zones_without_one_clear_iana_name_are_problems(db, tmp_path, cell) -> None:
+    path = _write(tmp_path / "x.csv", f"Name,Email,Time zone\nAna,ana@example.org,{cell}\n")
+    table = read_source(path)
+    with db.Session() as s:
+        preview = preview_import(s, table, guess_mapping(table.headers))
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "Time zone")]
+    assert "IANA name" in preview.problems[0].reason
+
+
+@pytest.mark.parametrize(("name", "people"), [
+    ("personio_de_cp1252.csv", 4), ("hibob_fr_bom.csv", 3), ("excel_unicode_text.txt", 2),
+    ("trailing_empties.csv", 2), ("skill_words.csv", 4), ("excel_mac_cr.csv", 2),
+])
+def test_unseen_exports_import_without_editing(db, name, people) -> None:
+    result = _import(db, DATA / name)
+    assert (result.added, result.refused) == (people, 0)
+
+
+def test_personio_and_hibob_managers_by_name_across_languages(db) -> None:
+    _import(db, DATA / "personio_de_cp1252.csv")
+    _import(db, DATA / "hibob_fr_bom.csv")
+    with db.Session() as s:
+        juergen = find_participant(s, "juergen.gross@firma.example")
+        rene = find_participant(s, "rene.daubigne@firma.example")
+        baerbel = find_participant(s, "baerbel.mueller@firma.example")
+        loic = find_participant(s, "loic.legall@societe.example")
+        elodie = find_participant(s, "elodie.garnier@societe.example")
+    assert baerbel.manager_id == juergen.id and rene.manager_id == baerbel.id
+    assert rene.data.full_name == "René d'Aubigné"
+    assert rene.data.languages == ("Französisch", "Deutsch")
+    assert loic.manager_id == elodie.id and loic.data.timezone == "Europe/Paris"
+    assert elodie.data.department == "Ressources humaines"
