@@ -345,7 +345,16 @@ class MainWindow(QMainWindow):
         self._update_title()
 
         def restore(_progress: Progress, _cancelled: Cancelled) -> tuple[BackupInfo, list[int]]:
-            info = restore_backup(path, backup.path)
+            from mentordesk.db import InstanceLock
+
+            # Hold the database's lock while its file is replaced, so another MentorDesk
+            # cannot open it half-way (this window let go of it when it closed it).
+            lock = InstanceLock(path)
+            lock.acquire()
+            try:
+                info = restore_backup(path, backup.path)
+            finally:
+                lock.release()
             # People erased after the backup was taken are in it again: erase them again
             # before anything shows the restored data.
             from mentordesk.db import Database

@@ -110,6 +110,33 @@ def test_restore_goes_back_to_the_backup(qtbot: QtBot, window: MainWindow, demo_
     assert offered[0].path == backup.path  # newest first
 
 
+def test_restore_holds_the_database_lock_while_the_file_is_replaced(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, prompts: SimpleNamespace,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import mentordesk.db as dbmod
+
+    backup = demo_db.backup("manual")
+    real_restore = dbmod.restore_backup
+    seen: list[str] = []
+
+    def restore_while_another_tries_to_open(path, backup_path):  # type: ignore[no-untyped-def]
+        try:
+            Database.open(path).close(backup=False)
+            seen.append("opened")
+        except DatabaseInUseError:
+            seen.append("refused")
+        return real_restore(path, backup_path)
+
+    monkeypatch.setattr(dbmod, "restore_backup", restore_while_another_tries_to_open)
+    expect(prompts.choose_backup, backup)
+    expect(prompts.confirm, True)
+    task = window.restore_from_backup()
+    assert task is not None
+    assert wait_for(qtbot, task)[0] == "done"
+    assert seen == ["refused"]
+    assert window.db is not None  # and the window got it back afterwards
+
+
 def test_restore_can_be_called_off(window: MainWindow, demo_db: Database,
                                    prompts: SimpleNamespace) -> None:
     demo_db.backup("manual")
