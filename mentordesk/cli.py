@@ -772,8 +772,13 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
         print(f"The previous content was backed up to {safety.path}")
     from mentordesk.services.privacy import reapply_erasures
 
-    with _opened(args) as db:  # people erased since that backup are erased again
+    # People erased since that backup was taken are erased again, before anything (even an
+    # automatic backup) copies the restored data.
+    db = Database.open(path, backups=False)
+    try:
         again = reapply_erasures(db)
+    finally:
+        db.close(backup=False)
     if again:
         print(f"Erased again {len(again)} participant{'s' if len(again) != 1 else ''} "
               "erased after this backup was taken.")

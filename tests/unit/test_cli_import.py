@@ -143,8 +143,11 @@ def test_export_person_and_erase(run, messy, db_file, tmp_path) -> None:
     assert emails(db_file) == ["bo@example.org"]
     assert b"ana@example.org" not in db_file.read_bytes()
 
+    erased_at = list_backups(db_file)[0].taken_at  # the pre-erasure backup is the newest
     code, out, _ = run("db", "restore", str(backup))
     assert code == 0 and "Erased again 1 participant" in out
+    later = [b for b in list_backups(db_file) if b.taken_at > erased_at]
+    assert later and all(b"ana@example.org" not in b.path.read_bytes() for b in later)
     assert emails(db_file) == ["bo@example.org"]
     for suffix in ("", "-wal"):
         path = db_file.with_name(db_file.name + suffix)
