@@ -35,16 +35,10 @@ class Result:
 Run = Callable[..., Result]
 
 
-@pytest.fixture(autouse=True)
-def _no_user_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's data folder or an inherited MENTORDESK_DB."""
-    monkeypatch.setenv("MENTORDESK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MENTORDESK_DB", raising=False)
-
-
 @pytest.fixture
-def db_file(tmp_path: Path) -> Path:
-    return tmp_path / "programme" / "mentordesk.sqlite3"
+def db_file(db_path: Path) -> Path:
+    """The test's database; tests/conftest.py keeps the user's data folder out of reach."""
+    return db_path
 
 
 @pytest.fixture
