@@ -1,0 +1,703 @@
+"""How well a mentor suits a mentee: weighted criteria, hard constraints and plain explanations.
+
+Pure Python, no Qt and no database: the pairing service loads people, turns them into
+:class:`Person` values with :func:`person_from_record`, and asks this module for scores.
+
+How a score is made (the normalisation):
+
+* The 100 points are shared between the criteria in proportion to their weights, in tenths
+  of a point, by the largest-remainder method, so the shares always add up to exactly 100.0
+  (a criterion of weight 0 gets no share; all weights 0 gives every pair 0).
+* Each criterion earns its share times how well the pair meets it, a fraction 0..1 (for
+  example 3 of 8 working hours in common earns 3/8 of the time-zone share), rounded to a
+  tenth of a point.
+* The total is the sum of those rounded contributions, so the explanation adds up to the
+  score exactly, and a pair meeting every criterion fully (the maximum possible with the
+  given weights) scores 100.
+
+Points are kept as whole tenths (``tenths``) so sums are exact; ``points`` and ``total``
+are the same figures as floats for display.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import add
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mentordesk.errors import UserError, ValidationError
+from mentordesk.services.participants import ParticipantRecord
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+# --------------------------------------------------------------------------- criteria
+
+DESCRIPTIONS: dict[str, str] = {
+    "complementary_skills": (
+        "The mentor is strong in the skills the mentee wants to develop, the mentee's first "
+        "goal counting most: a strong engineer who wants leadership meets an experienced "
+        "manager."),
+    "experience_gap": (
+        "The mentor is the preferred number of levels ahead of the mentee; less credit the "
+        "further from it, and none if the mentor is not ahead."),
+    "cross_functional": "The mentor and mentee work in different departments.",
+    "shared_interests": (
+        "The mentor and mentee share interests (two or more shared give full credit)."),
+    "timezone_overlap": (
+        "Hours in common between their 09:00-17:00 working days, each in their own time "
+        "zone, with daylight saving time as on the reference date (8 hours give full "
+        "credit)."),
+    "location": "The mentor and mentee are at the same location.",
+    "diversity": (
+        "Different backgrounds: a different department, a different level, and few skills "
+        "in common."),
+}
+
+CRITERIA: tuple[str, ...] = tuple(DESCRIPTIONS)
+MAX_WEIGHT = 10
+# The first three development goals count, the first most.
+GOAL_WEIGHTS = (3, 2, 1)
+WORKDAY_START = time(9)
+WORKDAY_END = time(17)
+WORKDAY_MINUTES = 8 * 60
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Weights 0-10 for each criterion (see :data:`DESCRIPTIONS`) and the preferred gap.
+
+    Raises:
+        ValidationError: naming each field that is out of range.
+    """
+
+    complementary_skills: float = 8
+    experience_gap: float = 5
+    cross_functional: float = 3
+    shared_interests: float = 2
+    timezone_overlap: float = 4
+    location: float = 1
+    diversity: float = 2
+    # How many levels (level_rank) ahead of the mentee the mentor should ideally be.
+    preferred_gap: int = 2
+
+    def __post_init__(self) -> None:
+        errors: dict[str, str] = {}
+        for name in CRITERIA:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                errors[name] = f"must be a number from 0 to {MAX_WEIGHT} (got {value!r})"
+            elif not 0 <= value <= MAX_WEIGHT:
+                errors[name] = f"must be between 0 and {MAX_WEIGHT} (got {value})"
+        gap = self.preferred_gap
+        if isinstance(gap, bool) or not isinstance(gap, int) or not 1 <= gap <= 10:
+            errors["preferred_gap"] = f"must be a whole number from 1 to 10 (got {gap!r})"
+        if errors:
+            raise ValidationError(errors)
+
+    def weights(self) -> dict[str, float]:
+        """The weight of each criterion, in the order of :data:`CRITERIA`."""
+        return {name: getattr(self, name) for name in CRITERIA}
+
+
+def shares(criteria: Criteria) -> dict[str, int]:
+    """Each criterion's share of the 100 points, in tenths (largest remainder; sums to 1000,
+    or to 0 when every weight is 0)."""
+    weights = {name: Fraction(w) for name, w in criteria.weights().items()}
+    total = sum(weights.values())
+    if total == 0:
+        return dict.fromkeys(CRITERIA, 0)
+    ideal = {name: w * 1000 / total for name, w in weights.items()}
+    result = {name: int(v) for name, v in ideal.items()}  # floor: all values are >= 0
+    left = 1000 - sum(result.values())
+    order = sorted(CRITERIA, key=lambda n: (-(ideal[n] - result[n]), CRITERIA.index(n)))
+    for name in order[:left]:
+        result[name] += 1
+    return result
+
+
+def _part(share: int, numerator: int, denominator: int) -> int:
+    """``share * numerator / denominator`` rounded half up, in whole tenths (exact)."""
+    if denominator <= 0 or numerator <= 0:
+        return 0
+    return (2 * share * numerator + denominator) // (2 * denominator)
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class Person:
+    """What scoring needs to know about a participant (case-folded where compared)."""
+
+    id: int
+    name: str
+    department: str = ""
+    level_rank: int | None = None
+    location: str = ""
+    timezone: str = "UTC"
+    languages: frozenset[str] = frozenset()
+    # Skill name (case-folded) -> level 0 (none) to 5 (expert).
+    skills: Mapping[str, int] = field(default_factory=dict)
+    # Skills to develop (case-folded), first priority first.
+    goals: tuple[str, ...] = ()
+    interests: frozenset[str] = frozenset()
+    # Ids up the reporting line: the manager, their manager, and so on.
+    manager_chain: tuple[int, ...] = ()
+    manager_email: str = ""
+    # Case-folded skill or goal name -> the name as written, for explanations.
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        """A skill or goal as the person wrote it."""
+        return self.labels.get(key, key)
+
+
+def person_from_record(record: ParticipantRecord,
+                       manager_chain: Sequence[int] | None = None) -> Person:
+    """The scoring view of a participant.
+
+    Args:
+        record: the participant as stored.
+        manager_chain: ids up the reporting line (see :func:`manager_chains`); by default
+            only the direct manager is known.
+    """
+    data = record.data
+    labels: dict[str, str] = {}
+    skills: dict[str, int] = {}
+    for skill in data.skills:
+        key = skill.name.casefold()
+        labels.setdefault(key, skill.name)
+        skills.setdefault(key, skill.level)
+    goals: list[str] = []
+    for goal in data.goals:
+        key = goal.casefold()
+        labels.setdefault(key, goal)
+        if key not in goals:
+            goals.append(key)
+    if manager_chain is None:
+        manager_chain = () if record.manager_id is None else (record.manager_id,)
+    return Person(
+        id=record.id,
+        name=record.display_name,
+        department=data.department,
+        level_rank=data.level_rank,
+        location=data.location,
+        timezone=data.timezone,
+        languages=frozenset(x.casefold() for x in data.languages),
+        skills=skills,
+        goals=tuple(goals),
+        interests=frozenset(x.casefold() for x in data.interests),
+        manager_chain=tuple(manager_chain),
+        manager_email=data.manager_email,
+        labels=labels,
+    )
+
+
+def manager_chains(managers: Mapping[int, int | None]) -> dict[int, tuple[int, ...]]:
+    """Each person's reporting line from a map of person id -> manager id (loops stop)."""
+    chains: dict[int, tuple[int, ...]] = {}
+    for person in managers:
+        chain: list[int] = []
+        seen = {person}
+        boss = managers.get(person)
+        while boss is not None and boss not in seen:
+            chain.append(boss)
+            seen.add(boss)
+            boss = managers.get(boss)
+        chains[person] = tuple(chain)
+    return chains
+
+
+# --------------------------------------------------------------------------- hard constraints
+
+
+def _pair_key(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
+
+
+def why_not(mentor: Person, mentee: Person, *,
+            forbidden: frozenset[tuple[int, int]] = frozenset(),
+            previous_partners: frozenset[tuple[int, int]] = frozenset(),
+            avoid_previous: bool = False) -> str | None:
+    """Why ``mentor`` may not mentor ``mentee``, in plain words, or None when they may.
+
+    Args:
+        forbidden: (mentor id, mentee id) pairs the coordinator forbade.
+        previous_partners: pairs of ids who were partners before, in either role.
+        avoid_previous: whether a previous partner is refused.
+
+    A person with no languages recorded is not refused for language: nothing is known.
+    """
+    if mentor.id == mentee.id:
+        return f"{mentor.name} cannot mentor themselves"
+    if mentor.id in mentee.manager_chain:
+        return f"{mentor.name} is in {mentee.name}'s reporting line"
+    if mentee.id in mentor.manager_chain:
+        return f"{mentee.name} is in {mentor.name}'s reporting line"
+    if mentor.languages and mentee.languages and not mentor.languages & mentee.languages:
+        return f"{mentor.name} and {mentee.name} have no language in common"
+    if (mentor.id, mentee.id) in forbidden:
+        return f"the coordinator forbade pairing {mentor.name} with {mentee.name}"
+    if avoid_previous and ((mentor.id, mentee.id) in previous_partners
+                           or (mentee.id, mentor.id) in previous_partners):
+        return f"{mentor.name} and {mentee.name} were partners before"
+    return None
+
+
+# --------------------------------------------------------------------------- scores
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one criterion added to a pair's score."""
+
+    criterion: str
+    tenths: int
+    text: str
+
+    @property
+    def points(self) -> float:
+        """The points, to one decimal."""
+        return self.tenths / 10
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """A pair's total 0-100 and the contributions that add up to it exactly."""
+
+    mentor_id: int
+    mentee_id: int
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def tenths(self) -> int:
+        """The total in whole tenths of a point, 0-1000."""
+        return sum(c.tenths for c in self.contributions)
+
+    @property
+    def total(self) -> float:
+        """The total, 0-100, to one decimal."""
+        return self.tenths / 10
+
+
+def explain(score: PairScore, top: int = 3) -> tuple[Contribution, ...]:
+    """The ``top`` largest contributions that added points, largest first."""
+    ranked = sorted((c for c in score.contributions if c.tenths > 0),
+                    key=lambda c: (-c.tenths, CRITERIA.index(c.criterion)))
+    return tuple(ranked[:top])
+
+
+def _plus(tenths: int) -> str:
+    return f"+{tenths / 10:g}"
+
+
+def _goal_levels(mentor: Person, mentee: Person) -> list[tuple[str, int, int]]:
+    """(goal, mentor's level, weight) for the goals that count."""
+    return [(goal, mentor.skills.get(goal, 0), w)
+            for goal, w in zip(mentee.goals, GOAL_WEIGHTS, strict=False)]
+
+
+def _goal_numerator(levels: list[tuple[str, int, int]]) -> tuple[int, int]:
+    return sum(level * w for _, level, w in levels), 5 * sum(w for _, _, w in levels)
+
+
+def _complementary(share: int, mentor: Person, mentee: Person) -> Contribution:
+    levels = _goal_levels(mentor, mentee)
+    num, den = _goal_numerator(levels)
+    tenths = _part(share, num, den)
+    if not levels:
+        text = f"{mentee.name} has no development goals recorded: {_plus(tenths)}"
+    else:
+        strong = [(goal, level) for goal, level, _ in levels if level > 0]
+        if strong:
+            said = " and ".join(f"level {level} in {mentee.label(goal)}"
+                                for goal, level in strong)
+            which = "which" if len(strong) == 1 else "skills"
+            text = f"{mentor.name} is {said}, {which} {mentee.name} wants to develop: " \
+                   f"{_plus(tenths)}"
+        else:
+            text = f"{mentor.name} has none of the skills {mentee.name} wants to develop: " \
+                   f"{_plus(tenths)}"
+    return Contribution("complementary_skills", tenths, text)
+
+
+def _gap_fraction(mentor_rank: int | None, mentee_rank: int | None,
+                  preferred: int) -> tuple[int, int]:
+    if mentor_rank is None or mentee_rank is None:
+        return 0, 1
+    ahead = mentor_rank - mentee_rank
+    if ahead <= 0:
+        return 0, 1
+    return max(0, preferred + 1 - abs(ahead - preferred)), preferred + 1
+
+
+def _experience_gap(share: int, preferred: int, mentor: Person, mentee: Person) -> Contribution:
+    num, den = _gap_fraction(mentor.level_rank, mentee.level_rank, preferred)
+    tenths = _part(share, num, den)
+    if mentor.level_rank is None or mentee.level_rank is None:
+        text = f"level not known for {mentor.name} or {mentee.name}: {_plus(tenths)}"
+    else:
+        ahead = mentor.level_rank - mentee.level_rank
+        if ahead <= 0:
+            text = f"{mentor.name} is not ahead of {mentee.name} in level: {_plus(tenths)}"
+        else:
+            levels = "level" if ahead == 1 else "levels"
+            text = (f"{mentor.name} is {ahead} {levels} ahead of {mentee.name} "
+                    f"(preferred {preferred}): {_plus(tenths)}")
+    return Contribution("experience_gap", tenths, text)
+
+
+def _differ(a: str, b: str) -> bool:
+    """Whether two known values differ (an unknown value never counts as different)."""
+    return bool(a.strip()) and bool(b.strip()) and a.strip().casefold() != b.strip().casefold()
+
+
+def _cross_functional(share: int, mentor: Person, mentee: Person) -> Contribution:
+    differ = _differ(mentor.department, mentee.department)
+    tenths = share if differ else 0
+    if differ:
+        text = f"{mentor.department} and {mentee.department}: cross-functional, {_plus(tenths)}"
+    elif mentor.department.strip() and mentee.department.strip():
+        text = f"both in {mentee.department}: not cross-functional, {_plus(tenths)}"
+    else:
+        text = f"department not known: {_plus(tenths)}"
+    return Contribution("cross_functional", tenths, text)
+
+
+def _interest_part(share: int, shared: int) -> int:
+    return _part(share, min(shared, 2), 2)
+
+
+def _shared_interests(share: int, mentor: Person, mentee: Person) -> Contribution:
+    common = sorted(mentor.interests & mentee.interests)
+    tenths = _interest_part(share, len(common))
+    if common:
+        text = f"shared interests ({', '.join(common)}): {_plus(tenths)}"
+    else:
+        text = f"no shared interests: {_plus(tenths)}"
+    return Contribution("shared_interests", tenths, text)
+
+
+@lru_cache(maxsize=4096)
+def overlap_minutes(zone_a: str, zone_b: str, on: date) -> int | None:
+    """Minutes in common between the 09:00-17:00 working days of two time zones.
+
+    ``zone_a``'s working day on ``on`` is compared with ``zone_b``'s on the day before, the
+    day itself and the day after (far-apart zones meet across midnight). None when a zone
+    is not known.
+    """
+    try:
+        tz_a, tz_b = ZoneInfo(zone_a), ZoneInfo(zone_b)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+    def window(zone: ZoneInfo, day: date) -> tuple[datetime, datetime]:
+        return (datetime.combine(day, WORKDAY_START, zone).astimezone(UTC),
+                datetime.combine(day, WORKDAY_END, zone).astimezone(UTC))
+
+    start_a, end_a = window(tz_a, on)
+    seconds = 0.0
+    for shift in (-1, 0, 1):
+        start_b, end_b = window(tz_b, on + timedelta(days=shift))
+        seconds += max(0.0, (min(end_a, end_b) - max(start_a, start_b)).total_seconds())
+    return int(seconds // 60)
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:g}" if hours == int(hours) else f"{hours:.1f}"
+
+
+def _timezone_overlap(share: int, on: date, mentor: Person, mentee: Person) -> Contribution:
+    minutes = overlap_minutes(mentor.timezone, mentee.timezone, on)
+    tenths = _part(share, min(minutes or 0, WORKDAY_MINUTES), WORKDAY_MINUTES)
+    zones = f"{mentor.timezone} and {mentee.timezone}"
+    if minutes is None:
+        text = f"time zone not known ({zones}): {_plus(tenths)}"
+    else:
+        unit = "hour" if minutes == 60 else "hours"
+        text = f"{_hours(minutes)} working {unit} overlap ({zones}): {_plus(tenths)}"
+    return Contribution("timezone_overlap", tenths, text)
+
+
+def _same_location(mentor: Person, mentee: Person) -> bool:
+    a, b = mentor.location.strip(), mentee.location.strip()
+    return bool(a) and a.casefold() == b.casefold()
+
+
+def _location(share: int, mentor: Person, mentee: Person) -> Contribution:
+    same = _same_location(mentor, mentee)
+    tenths = share if same else 0
+    if same:
+        text = f"both in {mentee.location.strip()}: {_plus(tenths)}"
+    elif mentor.location.strip() and mentee.location.strip():
+        text = (f"{mentor.location.strip()} and {mentee.location.strip()}: different "
+                f"locations, {_plus(tenths)}")
+    else:
+        text = f"location not known: {_plus(tenths)}"
+    return Contribution("location", tenths, text)
+
+
+def _diversity_shares(share: int) -> tuple[int, int, int]:
+    """The diversity share split between department, level and skills (sums to it)."""
+    third, extra = divmod(share, 3)
+    return third + (extra > 0), third + (extra > 1), third
+
+
+def _strong_skills(person: Person) -> set[str]:
+    return {name for name, level in person.skills.items() if level >= 1}
+
+
+def _skill_part(share: int, shared: int | None) -> int:
+    """Credit for few skills in common: all for none, half for one; None: not known."""
+    if shared is None:
+        return 0
+    return _part(share, max(0, 2 - shared), 2)
+
+
+def _level_differs(mentor: Person, mentee: Person) -> bool:
+    return (mentor.level_rank is not None and mentee.level_rank is not None
+            and mentor.level_rank != mentee.level_rank)
+
+
+def _diversity(share: int, mentor: Person, mentee: Person) -> Contribution:
+    dept_share, level_share, skill_share = _diversity_shares(share)
+    dept = _differ(mentor.department, mentee.department)
+    level = _level_differs(mentor, mentee)
+    a, b = _strong_skills(mentor), _strong_skills(mentee)
+    shared = len(a & b) if a and b else None
+    tenths = (dept_share * dept + level_share * level + _skill_part(skill_share, shared))
+    said = [w for w, yes in (("department", dept), ("level", level)) if yes]
+    parts = [f"different {' and '.join(said)}"] if said else []
+    if shared is not None:
+        parts.append(f"{shared} skill{'s' if shared != 1 else ''} in common")
+    text = f"diversity ({', '.join(parts) or 'no difference known'}): {_plus(tenths)}"
+    return Contribution("diversity", tenths, text)
+
+
+def score_pair(mentor: Person, mentee: Person, criteria: Criteria, *,
+               on: date | None = None) -> PairScore:
+    """Score a pair (hard constraints are :func:`why_not`'s business, not checked here).
+
+    Args:
+        on: the reference date for time-zone overlap (daylight saving time); today if None.
+    """
+    on = on or date.today()
+    share = shares(criteria)
+    contributions = (
+        _complementary(share["complementary_skills"], mentor, mentee),
+        _experience_gap(share["experience_gap"], criteria.preferred_gap, mentor, mentee),
+        _cross_functional(share["cross_functional"], mentor, mentee),
+        _shared_interests(share["shared_interests"], mentor, mentee),
+        _timezone_overlap(share["timezone_overlap"], on, mentor, mentee),
+        _location(share["location"], mentor, mentee),
+        _diversity(share["diversity"], mentor, mentee),
+    )
+    return PairScore(mentor.id, mentee.id,
+                     tuple(c for c in contributions if share[c.criterion] > 0))
+
+
+# --------------------------------------------------------------------------- every pair at once
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """The feasible pairs and their totals, as compact parallel arrays.
+
+    Pair ``k`` is ``mentors[mentor_index[k]]`` with ``mentees[mentee_index[k]]``, scoring
+    ``tenths[k] / 10`` (exactly ``score_pair(...).total``). Pairs are grouped by mentee in
+    input order. Whole tenths suit an integer min-cost-flow solver.
+    """
+
+    mentor_index: array[int]
+    mentee_index: array[int]
+    tenths: array[int]
+
+    def __len__(self) -> int:
+        return len(self.tenths)
+
+    def total(self, k: int) -> float:
+        """Pair ``k``'s total, 0-100."""
+        return self.tenths[k] / 10
+
+
+_INFEASIBLE = -1_000_000
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+def _lanes(values: Iterable[int]) -> int:
+    """32-bit lanes packed in one integer, so adding integers adds every lane at once."""
+    packed = array("I", values)
+    if not _LITTLE_ENDIAN:
+        packed.byteswap()
+    return int.from_bytes(packed.tobytes(), "little")
+
+
+def _unpack(value: int, count: int) -> array[int]:
+    unpacked = array("I")
+    unpacked.frombytes(value.to_bytes(4 * count, "little"))
+    if not _LITTLE_ENDIAN:
+        unpacked.byteswap()
+    return unpacked
+
+
+def _class_key(p: Person) -> tuple[object, ...]:
+    return (p.department.strip().casefold(), p.level_rank, p.location.strip().casefold(),
+            p.timezone, p.languages)
+
+
+def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Criteria, *,
+              forbidden: frozenset[tuple[int, int]] = frozenset(),
+              previous_partners: frozenset[tuple[int, int]] = frozenset(),
+              avoid_previous: bool = False, on: date | None = None,
+              progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> ScoreTable:
+    """Every feasible pair's total, the same figures as :func:`score_pair`, quickly.
+
+    Everything that depends only on department, level, location, time zone and languages
+    is computed once per kind of mentor and kind of mentee; what depends on skills, goals
+    and interests is counted for all mentors at once in 32-bit lanes of one integer and
+    looked up in a table of points.
+
+    Raises:
+        UserError: when ``cancelled()`` became true.
+    """
+    on = on or date.today()
+    share = shares(criteria)
+    preferred = criteria.preferred_gap
+    count = len(mentors)
+    result = ScoreTable(array("i"), array("i"), array("H"))
+    if not count or not mentees:
+        return result
+
+    # Kinds of mentor: the class table of a kind of mentee is looked up by these.
+    kinds: dict[tuple[object, ...], int] = {}
+    representatives: list[Person] = []
+    mentor_kind = array("I")
+    for m in mentors:
+        key = _class_key(m)
+        if key not in kinds:
+            kinds[key] = len(representatives)
+            representatives.append(m)
+        mentor_kind.append(kinds[key])
+
+    class_tables: dict[tuple[object, ...], list[int]] = {}
+
+    def class_table(mentee: Person) -> list[int]:
+        key = _class_key(mentee)
+        table = class_tables.get(key)
+        if table is None:
+            dept_share, level_share, _ = _diversity_shares(share["diversity"])
+            table = []
+            for m in representatives:
+                if m.languages and mentee.languages and not m.languages & mentee.languages:
+                    table.append(_INFEASIBLE)
+                    continue
+                table.append(
+                    _experience_gap(share["experience_gap"], preferred, m, mentee).tenths
+                    + _cross_functional(share["cross_functional"], m, mentee).tenths
+                    + _timezone_overlap(share["timezone_overlap"], on, m, mentee).tenths
+                    + _location(share["location"], m, mentee).tenths
+                    + dept_share * _differ(m.department, mentee.department)
+                    + level_share * _level_differs(m, mentee))
+            class_tables[key] = table
+        return table
+
+    # Per-mentor lanes: level in each skill, whether they have it, interests, no skills.
+    skill_names = {name for m in mentors for name in m.skills}
+    level_lanes = {s: _lanes(m.skills.get(s, 0) for m in mentors) for s in skill_names}
+    strong = [_strong_skills(m) for m in mentors]
+    has_lanes = {s: _lanes(s in st for st in strong) for s in skill_names}
+    no_skills = _lanes(not st for st in strong)
+    interest_lanes: dict[str, int] = {}
+
+    def interest_lane(name: str) -> int:
+        lane = interest_lanes.get(name)
+        if lane is None:
+            lane = interest_lanes[name] = _lanes(name in m.interests for m in mentors)
+        return lane
+
+    _, _, skill_share = _diversity_shares(share["diversity"])
+    point_tables: dict[tuple[int, int, int], list[int]] = {}
+
+    def point_table(goals: int, skills: int, interests: int) -> list[int]:
+        # code = goal numerator + 31 * (shared skills + (skills + 2) * shared interests),
+        # where shared skills == skills + 1 marks a mentor with no skills recorded.
+        key = (goals, skills, interests)
+        table = point_tables.get(key)
+        if table is None:
+            den = 5 * sum(GOAL_WEIGHTS[:goals])
+            table = []
+            for ii in range(interests + 1):
+                interest_points = _interest_part(share["shared_interests"], ii)
+                for sk in range(skills + 2):
+                    shared = None if sk == skills + 1 or skills == 0 else sk
+                    base = interest_points + _skill_part(skill_share, shared)
+                    table.extend(base + _part(share["complementary_skills"], num, den)
+                                 for num in range(31))
+            point_tables[key] = table
+        return table
+
+    # Lists: the same person may be listed twice (a caller's mistake must not hide a ban).
+    positions: dict[int, list[int]] = {}
+    for j, m in enumerate(mentors):
+        positions.setdefault(m.id, []).append(j)
+    below: dict[int, list[int]] = {}
+    for j, m in enumerate(mentors):
+        for boss in m.manager_chain:
+            below.setdefault(boss, []).append(j)
+    banned: dict[int, set[int]] = {}
+    for mentor_id, mentee_id in forbidden:
+        banned.setdefault(mentee_id, set()).update(positions.get(mentor_id, ()))
+    if avoid_previous:
+        for a, b in previous_partners:
+            for x, y in ((a, b), (b, a)):
+                banned.setdefault(y, set()).update(positions.get(x, ()))
+
+    everyone = range(count)
+    for i, mentee in enumerate(mentees):
+        if cancelled is not None and i % 64 == 0 and cancelled():
+            raise UserError("Cancelled: no pairs were scored.")
+        goals = mentee.goals[:len(GOAL_WEIGHTS)]
+        mine = _strong_skills(mentee)
+        skills_here = len(mine) if mine else 0
+        code = 0
+        for goal, weight in zip(goals, GOAL_WEIGHTS, strict=False):
+            lane = level_lanes.get(goal)
+            if lane is not None:
+                code += lane * weight
+        radix = 31 * (skills_here + 2)
+        if skills_here:
+            for s in mine:
+                lane = has_lanes.get(s)
+                if lane is not None:
+                    code += lane * 31
+            code += no_skills * (31 * (skills_here + 1))
+        for interest in mentee.interests:
+            code += interest_lane(interest) * radix
+        points = point_table(len(goals), skills_here, len(mentee.interests))
+        kinds_here = class_table(mentee)
+        totals = list(map(add, map(kinds_here.__getitem__, mentor_kind),
+                          map(points.__getitem__, _unpack(code, count))))
+        excluded: set[int] = set(banned.get(mentee.id, ()))
+        excluded.update(below.get(mentee.id, ()))
+        for boss in mentee.manager_chain:
+            excluded.update(positions.get(boss, ()))
+        excluded.update(positions.get(mentee.id, ()))
+        for j in excluded:
+            totals[j] = _INFEASIBLE
+        keep = list(map((-1).__lt__, totals))
+        result.mentor_index.extend(compress(everyone, keep))
+        result.tenths.extend(compress(totals, keep))
+        result.mentee_index.extend(repeat(i, len(result.tenths) - len(result.mentee_index)))
+        if progress is not None and (i % 64 == 63 or i == len(mentees) - 1):
+            progress(i + 1, len(mentees))
+    return result
