@@ -549,9 +549,12 @@ def _unpack(value: int, count: int) -> array[int]:
     return unpacked
 
 
-def _class_key(p: Person) -> tuple[object, ...]:
-    return (p.department.strip().casefold(), p.level_rank, p.location.strip().casefold(),
-            p.timezone, p.languages)
+def _rank_key(p: Person) -> tuple[object, ...]:
+    return (p.department.strip().casefold(), p.level_rank)
+
+
+def _place_key(p: Person) -> tuple[object, ...]:
+    return (p.location.strip().casefold(), p.timezone, p.languages)
 
 
 def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Criteria, *,
@@ -578,37 +581,49 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
     if not count or not mentees:
         return result
 
-    # Kinds of mentor: the class table of a kind of mentee is looked up by these.
-    kinds: dict[tuple[object, ...], int] = {}
-    representatives: list[Person] = []
-    mentor_kind = array("I")
-    for m in mentors:
-        key = _class_key(m)
-        if key not in kinds:
-            kinds[key] = len(representatives)
-            representatives.append(m)
-        mentor_kind.append(kinds[key])
+    # Kinds of mentor by department and level, and by place and languages: the tables of
+    # a kind of mentee are looked up by these (a few dozen kinds each, not thousands).
+    dept_share, level_share, skill_share = _diversity_shares(share["diversity"])
 
-    class_tables: dict[tuple[object, ...], list[int]] = {}
+    def kinds_of(key: Callable[[Person], tuple[object, ...]]) -> tuple[list[Person], array[int]]:
+        seen: dict[tuple[object, ...], int] = {}
+        representatives: list[Person] = []
+        kind = array("I")
+        for m in mentors:
+            k = key(m)
+            if k not in seen:
+                seen[k] = len(representatives)
+                representatives.append(m)
+            kind.append(seen[k])
+        return representatives, kind
 
-    def class_table(mentee: Person) -> list[int]:
-        key = _class_key(mentee)
-        table = class_tables.get(key)
+    rank_people, rank_kind = kinds_of(_rank_key)
+    place_people, place_kind = kinds_of(_place_key)
+    rank_tables: dict[tuple[object, ...], list[int]] = {}
+    place_tables: dict[tuple[object, ...], list[int]] = {}
+
+    def rank_table(mentee: Person) -> list[int]:
+        key = _rank_key(mentee)
+        table = rank_tables.get(key)
         if table is None:
-            dept_share, level_share, _ = _diversity_shares(share["diversity"])
-            table = []
-            for m in representatives:
-                if m.languages and mentee.languages and not m.languages & mentee.languages:
-                    table.append(_INFEASIBLE)
-                    continue
-                table.append(
-                    _experience_gap(share["experience_gap"], preferred, m, mentee).tenths
-                    + _cross_functional(share["cross_functional"], m, mentee).tenths
-                    + _timezone_overlap(share["timezone_overlap"], on, m, mentee).tenths
-                    + _location(share["location"], m, mentee).tenths
-                    + dept_share * _differ(m.department, mentee.department)
-                    + level_share * _level_differs(m, mentee))
-            class_tables[key] = table
+            table = rank_tables[key] = [
+                _experience_gap(share["experience_gap"], preferred, m, mentee).tenths
+                + _cross_functional(share["cross_functional"], m, mentee).tenths
+                + dept_share * _differ(m.department, mentee.department)
+                + level_share * _level_differs(m, mentee)
+                for m in rank_people]
+        return table
+
+    def place_table(mentee: Person) -> list[int]:
+        key = _place_key(mentee)
+        table = place_tables.get(key)
+        if table is None:
+            table = place_tables[key] = [
+                _INFEASIBLE
+                if m.languages and mentee.languages and not m.languages & mentee.languages
+                else _timezone_overlap(share["timezone_overlap"], on, m, mentee).tenths
+                + _location(share["location"], m, mentee).tenths
+                for m in place_people]
         return table
 
     # Per-mentor lanes: level in each skill, whether they have it, interests, no skills.
@@ -625,7 +640,6 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
             lane = interest_lanes[name] = _lanes(name in m.interests for m in mentors)
         return lane
 
-    _, _, skill_share = _diversity_shares(share["diversity"])
     point_tables: dict[tuple[int, int, int], list[int]] = {}
 
     def point_table(goals: int, skills: int, interests: int) -> list[int]:
@@ -684,8 +698,9 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
         for interest in mentee.interests:
             code += interest_lane(interest) * radix
         points = point_table(len(goals), skills_here, len(mentee.interests))
-        kinds_here = class_table(mentee)
-        totals = list(map(add, map(kinds_here.__getitem__, mentor_kind),
+        by_rank, by_place = rank_table(mentee), place_table(mentee)
+        totals = list(map(add, map(add, map(by_rank.__getitem__, rank_kind),
+                                   map(by_place.__getitem__, place_kind)),
                           map(points.__getitem__, _unpack(code, count))))
         excluded: set[int] = set(banned.get(mentee.id, ()))
         excluded.update(below.get(mentee.id, ()))
