@@ -32,7 +32,7 @@ from mentordesk.models.feedback import (
     FeedbackQuestion,
     FeedbackResponse,
 )
-from mentordesk.models.pairing import Checkin, Pairing, PairingMember, PairingRule
+from mentordesk.models.pairing import Checkin, Pairing, PairingMember, PairingRule, PairingRun
 from mentordesk.models.participant import (
     DevelopmentGoal,
     Participant,
@@ -68,6 +68,7 @@ __all__ = [
     "PairingMember",
     "PairingRule",
     "PairingRuleKind",
+    "PairingRun",
     "PairingStatus",
     "Participant",
     "ParticipantInterest",

@@ -53,6 +53,7 @@ class PairingStatus(StrEnum):
     """The life of a pairing, from proposal to its end."""
 
     PROPOSED = "proposed"
+    ACCEPTED = "accepted"
     ACTIVE = "active"
     PAUSED = "paused"
     COMPLETED = "completed"

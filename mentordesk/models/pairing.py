@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -83,8 +84,36 @@ class PairingMember(Base):
         ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
 
+    # This mentee's match with the mentor: 0-100, and the contributions in words.
+    score: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
     pairing: Mapped[Pairing] = relationship(back_populates="members")
     mentee: Mapped[Participant | None] = relationship(back_populates="memberships")
+
+
+class PairingRun(Base):
+    """One run of the pairing solver: the criteria used and how good the result is.
+
+    Holds no personal data: counts, totals and the settings only.
+    """
+
+    __tablename__ = "pairing_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    mentees: Mapped[int] = mapped_column(Integer)
+    mentors: Mapped[int] = mapped_column(Integer)
+    proposed: Mapped[int] = mapped_column(Integer)
+    kept: Mapped[int] = mapped_column(Integer)
+    unmatched: Mapped[int] = mapped_column(Integer)
+    total_score: Mapped[float] = mapped_column(Float)
+    certified: Mapped[bool] = mapped_column(Boolean)
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 class PairingRule(Base):

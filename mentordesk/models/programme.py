@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     Float,
@@ -62,6 +63,8 @@ class Programme(Base):
     brand_primary_color: Mapped[str] = mapped_column(String(7), default="#2E5E8C")
     brand_accent_color: Mapped[str] = mapped_column(String(7), default="#F2A541")
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The pairing criteria (weights and options) as JSON; NULL means the defaults.
+    pairing_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

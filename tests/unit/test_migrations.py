@@ -169,6 +169,44 @@ def test_rebuild_that_drops_the_case_insensitive_email_index_is_refused(
     assert _counts(db_path) == before
 
 
+def _demo_at(db_path: Path, revision: str) -> None:
+    """A database at an old ``revision`` holding the demo programme.
+
+    The demo is written by today's models into a scratch database, then each table's rows
+    are copied, for the columns the old schema has, into a database migrated to
+    ``revision`` (in dependency order, foreign keys off for the self-referencing manager).
+    """
+    from sqlalchemy import MetaData, insert, select
+    from sqlalchemy.orm import Session
+
+    from mentordesk.db import make_engine, upgrade_schema
+
+    scratch = make_engine(db_path.with_name("scratch.sqlite3"))
+    upgrade_schema(scratch)
+    with Session(scratch) as s, s.begin():
+        load_demo(s)
+    old = make_engine(db_path)
+    upgrade_schema(old, revision)
+    source, target = MetaData(), MetaData()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*expression-based index.*")
+        source.reflect(scratch)
+        target.reflect(old)
+    with scratch.connect() as src, old.begin() as dst:
+        dst.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        for table in target.sorted_tables:
+            if table.name == "alembic_version" or table.name not in source.tables:
+                continue
+            columns = [c.name for c in table.columns]
+            rows = [dict(r._mapping) for r in src.execute(
+                select(*(source.tables[table.name].c[c] for c in columns
+                         if c in source.tables[table.name].c)))]
+            if rows:
+                dst.execute(insert(table), rows)
+    scratch.dispose()
+    old.dispose()
+
+
 def test_head_constant_matches_the_migration_scripts() -> None:
     from mentordesk.migrations import HEAD_REVISION
 
@@ -178,16 +216,10 @@ def test_head_constant_matches_the_migration_scripts() -> None:
 
 def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path) -> None:
     from sqlalchemy import select
-    from sqlalchemy.orm import Session
 
-    from mentordesk.db import make_engine, upgrade_schema
-    from mentordesk.models import Pairing, Participant
+    from mentordesk.models import Pairing, PairingStatus, Participant
 
-    engine = make_engine(db_path)
-    upgrade_schema(engine, "0001_initial")
-    with Session(engine) as s, s.begin():
-        load_demo(s)
-    engine.dispose()
+    _demo_at(db_path, "0001_initial")
     assert _revision(db_path) == "0001_initial"
     before = _counts(db_path)
 
@@ -206,4 +238,13 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path) -> None:
     with database.Session() as s:
         kept = s.get(Pairing, pairing_id)
         assert kept is not None and kept.mentor_id is None
+    # The point of 0003: a proposal can be accepted, and each mentee has an explanation.
+    with database.Session.begin() as s:
+        kept = s.get(Pairing, pairing_id)
+        assert kept is not None
+        kept.status = PairingStatus.ACCEPTED
+        assert all(m.explanation == "" and m.score is None for m in kept.members)
+    with database.Session() as s:
+        assert s.scalars(select(Pairing.status).where(Pairing.id == pairing_id)).one() \
+            == PairingStatus.ACCEPTED
     database.close(backup=False)
