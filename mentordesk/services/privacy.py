@@ -32,7 +32,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -417,7 +417,7 @@ class ErasurePlan:
 # Free-text columns where another record may name the person; mentions are replaced.
 _MENTION_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Participant.notes, Participant.availability_notes, Checkin.notes, Pairing.explanation,
-    FeedbackAnswer.value_text,
+    PairingMember.explanation, FeedbackAnswer.value_text,
     Pairing.circle_name, PairingRule.reason, Award.citation, SuccessStory.title,
     SuccessStory.body, SuccessStory.quote, KpiMeasurement.note, TrainingSession.facilitator,
     Programme.coordinator_name, Programme.description,
@@ -443,6 +443,7 @@ class _Scope:
     checkin_note_ids: list[int]
     noted_pairings: int
     explained_pairing_ids: list[int]
+    explained_member_ids: list[int]  # every mentee's explanation in their pairings
     responses: int
     comment_ids: list[int]          # answers to TEXT questions, deleted
     comment_numbers_ids: list[int]  # TEXT answers that also carry a number: text cleared
@@ -455,6 +456,8 @@ class _Scope:
     coordinator_email_ids: list[int]
     mentions: dict[InstrumentedAttribute[Any], list[tuple[int, str]]]
     audit_events: int
+
+    explained_member_pairings: list[int] = field(default_factory=list)
 
     @property
     def mention_count(self) -> int:
@@ -474,6 +477,11 @@ def _scope(session: Session, participant_id: int) -> _Scope:
     noted_pairings = len({row.pairing_id for row in noted})
     explained = list(session.scalars(
         select(Pairing.id).where(Pairing.id.in_(pairing_ids), Pairing.explanation != "")))
+    # A circle's explanations all name its mentor, so every member's is cleared.
+    member_rows = session.execute(
+        select(PairingMember.id, PairingMember.pairing_id).where(
+            PairingMember.pairing_id.in_(pairing_ids), PairingMember.explanation != "")).all()
+    explained_members = [row.id for row in member_rows]
     theirs = select(FeedbackResponse.id).where(FeedbackResponse.participant_id == pid)
     responses = session.scalar(
         select(func.count(FeedbackResponse.id)).where(FeedbackResponse.participant_id == pid)
@@ -508,6 +516,7 @@ def _scope(session: Session, participant_id: int) -> _Scope:
     skip: dict[InstrumentedAttribute[Any], set[int]] = {
         Participant.notes: {pid}, Participant.availability_notes: {pid},
         Checkin.notes: set(checkin_note_ids), Pairing.explanation: set(explained),
+        PairingMember.explanation: set(explained_members),
         Award.citation: set(cited),
         FeedbackAnswer.value_text: set(comment_ids) | set(comment_numbers_ids),
     }
@@ -526,9 +535,10 @@ def _scope(session: Session, participant_id: int) -> _Scope:
     audit_events = session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.entity == "participant", AuditEvent.entity_id == pid)) or 0
     return _Scope(person, pairing_ids, checkins_total, checkin_note_ids, noted_pairings,
-                  explained, responses,
+                  explained, explained_members, responses,
                   comment_ids, comment_numbers_ids, awards, cited, stories, rules, training,
-                  reports, coordinators, mentions, audit_events)
+                  reports, coordinators, mentions, audit_events,
+                  sorted({row.pairing_id for row in member_rows}))
 
 
 def _plan(scope: _Scope) -> ErasurePlan:
@@ -539,9 +549,10 @@ def _plan(scope: _Scope) -> ErasurePlan:
     if scope.checkin_note_ids:
         removes.append(f"the notes of {_count(len(scope.checkin_note_ids), 'check-in')} "
                        f"in {_count(scope.noted_pairings, 'pairing')}")
-    if scope.explained_pairing_ids:
+    explained = {*scope.explained_pairing_ids, *scope.explained_member_pairings}
+    if explained:
         removes.append("the matching explanation of "
-                       f"{_count(len(scope.explained_pairing_ids), 'pairing')}")
+                       f"{_count(len(explained), 'pairing')}")
     comments = len(scope.comment_ids) + len(scope.comment_numbers_ids)
     if comments:
         removes.append(f"{_count(comments, 'feedback comment')} they wrote")
@@ -602,6 +613,10 @@ def _erase(session: Session, scope: _Scope) -> None:
                         .values(notes=""))
     if scope.explained_pairing_ids:
         session.execute(update(Pairing).where(Pairing.id.in_(scope.explained_pairing_ids))
+                        .values(explanation=""))
+    if scope.explained_member_ids:
+        session.execute(update(PairingMember)
+                        .where(PairingMember.id.in_(scope.explained_member_ids))
                         .values(explanation=""))
     if scope.comment_ids:
         session.execute(delete(FeedbackAnswer).where(FeedbackAnswer.id.in_(scope.comment_ids)))
