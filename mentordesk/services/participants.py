@@ -465,7 +465,8 @@ def withdraw_participant(session: Session, participant_id: int,
     today = on or datetime.now(UTC).date()
     person.status = ParticipantStatus.WITHDRAWN
     person.withdrawn_at = datetime.now(UTC)
-    open_statuses = (PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+    open_statuses = (PairingStatus.PROPOSED, PairingStatus.ACCEPTED, PairingStatus.ACTIVE,
+                     PairingStatus.PAUSED)
     ended: list[int] = []
     pairings = session.scalars(
         select(Pairing).options(selectinload(Pairing.members))
