@@ -983,10 +983,10 @@ def reassign_mentee(session: Session, programme_id: int, mentee_id: int,
                    Pairing.status == PairingStatus.PROPOSED, Pairing.locked.is_(False),
                    PairingMember.mentee_id.is_not(None))
             .order_by(PairingMember.score, PairingMember.id)).first()
-        if draft is None:
+        if draft is None or draft[0] is None:
             raise UserError(f"{mentor.name} has no places left; move or reject one of "
                             "their mentees first.")
-        _detach(session, draft[1], int(draft[0]))
+        _detach(session, draft[1], draft[0])
     if current is not None:
         _detach(session, current, mentee_id)
     rule = _rule(session, programme_id, mentor_id, mentee_id)
