@@ -439,7 +439,7 @@ def _solve_circles(pool: Pool, table: ScoreTable,
 
 def _language_names(person: Person) -> str:
     names = sorted(x.title() for x in person.languages)
-    return " or ".join(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _blocked_reason(mentee: Person, pool: Pool, settings: PairingSettings) -> str:
@@ -476,17 +476,21 @@ def _blocked_reason(mentee: Person, pool: Pool, settings: PairingSettings) -> st
 def _full_reason(mentee: Person, feasible: int, pool: Pool,
                  remaining: Sequence[int]) -> str:
     """Why a mentee with suitable mentors was still left out: the places ran out."""
-    if mentee.languages and all(
-            remaining[j] <= 0 for j, m in enumerate(pool.mentors)
-            if not m.person.languages or m.person.languages & mentee.languages):
+    speakers = [j for j, m in enumerate(pool.mentors)
+                if not m.person.languages or m.person.languages & mentee.languages]
+    # Language is the reason only when it narrows the choice.
+    if mentee.languages and len(speakers) < len(pool.mentors) and all(
+            remaining[j] <= 0 for j in speakers):
         if pool.circles:
             return (f"every circle led by a mentor who speaks {_language_names(mentee)} "
                     "is full")
         return f"no mentor who speaks {_language_names(mentee)} has capacity left"
     if pool.circles:
         return f"every suitable circle is full ({feasible} leaders could take them)"
+    places = sum(m.capacity for m in pool.mentors)
     return (f"all {feasible} suitable mentor{'s' if feasible != 1 else ''} "
-            f"{'are' if feasible != 1 else 'is'} at capacity")
+            f"{'are' if feasible != 1 else 'is'} at capacity ({places} places for "
+            f"{len(pool.mentees)} mentees)")
 
 
 def unmatched_reasons(pool: Pool, settings: PairingSettings, table: ScoreTable,

@@ -268,6 +268,7 @@ def test_unmatched_mentees_are_told_why(db: Any) -> None:
     with db.Session.begin() as s:
         programme_id = _programme(s)
         _mentor(s, "Ola Polska", languages=("Polish", "English"))
+        _mentor(s, "Ed English", languages=("English",), mentor_capacity=2)
         _mentee(s, "Jan Kowalski", languages=("Polish",), goals=("Sales",))
         _mentee(s, "Ewa Nowak", languages=("Polish",), goals=("Sales",))
         _mentee(s, "Yuki Tanaka", languages=("Japanese",))
