@@ -264,19 +264,22 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
     def uid() -> str:
         return f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@mentordesk"
 
+    # The demo's pairs come from the real solver, so their scores and explanations are
+    # what the pairing board would show: the first eight are active, two still proposed.
+    from mentordesk.services.pairing import PairingSettings, compute_proposal, load_pool
+
+    session.flush()
+    proposal = compute_proposal(load_pool(session, programme_id), PairingSettings())
+    matches = [m for m in proposal.matches if m.mentee_id in {p[0] for p in mentees}]
     pairings: list[Pairing] = []
-    used_mentors: set[int] = set()
-    for mentee in mentees[:10]:
-        mentor = next((m for m in mentors if m[1] != mentee[1] and m[0] not in used_mentors), None)
-        if mentor is None:
-            break
-        used_mentors.add(mentor[0])
+    for match in rng.sample(matches, min(10, len(matches))):
         status = PairingStatus.ACTIVE if len(pairings) < 8 else PairingStatus.PROPOSED
-        pairing = Pairing(programme_id=programme_id, mentor_id=mentor[0], status=status,
+        pairing = Pairing(programme_id=programme_id, mentor_id=match.mentor_id, status=status,
                           start_date=start + timedelta(days=7) if status == "active" else None,
-                          cadence=Cadence.FORTNIGHTLY, score=round(rng.uniform(62, 94), 1),
-                          explanation=f"{mentor[1]} and {mentee[1]}: cross-functional",
-                          members=[PairingMember(mentee_id=mentee[0])])
+                          cadence=Cadence.FORTNIGHTLY, score=match.score,
+                          explanation=match.explanation(),
+                          members=[PairingMember(mentee_id=match.mentee_id, score=match.score,
+                                                 explanation=match.explanation())])
         session.add(pairing)
         pairings.append(pairing)
     session.flush()
