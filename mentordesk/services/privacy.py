@@ -152,9 +152,13 @@ def person_report(session: Session, participant_id: int) -> dict[str, Any]:
         if pairing.id in as_mentor:
             role = "mentor"
             partners = [_name(m.mentee) for m in pairing.members]
+            matches = [m for m in pairing.members if m.explanation]
         else:
             role = "mentee"
             partners = [_name(pairing.mentor)]
+            matches = [m for m in pairing.members if m.mentee_id == participant_id]
+        # Each mentee's own match: what the matching said about this person.
+        explanations = [m.explanation for m in matches if m.explanation]
         pairings.append({
             "id": pairing.id,
             "programme": pairing.programme.name,
@@ -166,7 +170,7 @@ def person_report(session: Session, participant_id: int) -> dict[str, Any]:
             "end_date": _iso(pairing.end_date),
             "cadence": str(pairing.cadence),
             "score": pairing.score,
-            "explanation": pairing.explanation,
+            "explanation": "\n\n".join(explanations) or pairing.explanation,
         })
         checkins.extend({
             "pairing_id": pairing.id,
