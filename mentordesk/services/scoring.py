@@ -21,16 +21,17 @@ are the same figures as floats for display.
 
 from __future__ import annotations
 
-import sys
-from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import add
+from itertools import repeat
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import numpy.typing as npt
 
 from mentordesk.errors import UserError, ValidationError
 from mentordesk.services.participants import ParticipantRecord
@@ -508,53 +509,240 @@ def score_pair(mentor: Person, mentee: Person, criteria: Criteria, *,
 # --------------------------------------------------------------------------- every pair at once
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScoreTable:
-    """The feasible pairs and their totals, as compact parallel arrays.
+    """The feasible pairs and their totals, as parallel numpy arrays.
 
     Pair ``k`` is ``mentors[mentor_index[k]]`` with ``mentees[mentee_index[k]]``, scoring
     ``tenths[k] / 10`` (exactly ``score_pair(...).total``). Pairs are grouped by mentee in
-    input order. Whole tenths suit an integer min-cost-flow solver.
+    input order, mentors in ascending order within a mentee (the solver relies on it).
+    ``mentor_index`` and ``mentee_index`` are int32 and ``tenths`` int16 (0-1000): whole
+    tenths suit an integer min-cost-flow solver. Tables compare by identity.
     """
 
-    mentor_index: array[int]
-    mentee_index: array[int]
-    tenths: array[int]
+    mentor_index: npt.NDArray[np.int32]
+    mentee_index: npt.NDArray[np.int32]
+    tenths: npt.NDArray[np.int16]
 
     def __len__(self) -> int:
         return len(self.tenths)
 
     def total(self, k: int) -> float:
         """Pair ``k``'s total, 0-100."""
-        return self.tenths[k] / 10
+        return int(self.tenths[k]) / 10
 
 
 _INFEASIBLE = -1_000_000
-_LITTLE_ENDIAN = sys.byteorder == "little"
+# Pairs scored at once: about 11 MB of working arrays, whatever the cohort's size.
+_CHUNK_PAIRS = 1 << 19
+# Integers below this are exact in float32, and so is a float32 matmul summing them.
+_FLOAT32_EXACT = 1 << 24
+
+_Key = Callable[[Person], Hashable]
+_PartScore = Callable[[Person, Person], int]
 
 
-def _lanes(values: Iterable[int]) -> int:
-    """32-bit lanes packed in one integer, so adding integers adds every lane at once."""
-    packed = array("I", values)
-    if not _LITTLE_ENDIAN:
-        packed.byteswap()
-    return int.from_bytes(packed.tobytes(), "little")
-
-
-def _unpack(value: int, count: int) -> array[int]:
-    unpacked = array("I")
-    unpacked.frombytes(value.to_bytes(4 * count, "little"))
-    if not _LITTLE_ENDIAN:
-        unpacked.byteswap()
-    return unpacked
-
-
-def _rank_key(p: Person) -> tuple[object, ...]:
+def _rank_key(p: Person) -> Hashable:
     return (p.department.strip().casefold(), p.level_rank)
 
 
-def _place_key(p: Person) -> tuple[object, ...]:
+def _place_key(p: Person) -> Hashable:
     return (p.location.strip().casefold(), p.timezone, p.languages)
+
+
+def _kinds(people: Iterable[Person], key: _Key) -> tuple[list[int], list[Person]]:
+    """Each person's kind (numbered in order of appearance) and one person of each kind."""
+    number: dict[Hashable, int] = {}
+    examples: list[Person] = []
+    kinds: list[int] = []
+    for p in people:
+        k = key(p)
+        n = number.get(k)
+        if n is None:
+            n = number[k] = len(examples)
+            examples.append(p)
+        kinds.append(n)
+    return kinds, examples
+
+
+def _kind_table(people: Sequence[Person], key: _Key, parts: Sequence[tuple[_Key, _PartScore]],
+                ) -> tuple[list[int], npt.NDArray[np.int32]]:
+    """Each person's kind and the points of a kind of mentor for a kind of mentee.
+
+    Args:
+        people: mentors and mentees together.
+        key: what makes two people the same kind (every part's key must follow from it).
+        parts: each part's key and its ``score(mentor, mentee)``, which depends only on
+            that key; it is computed once per two distinct values, not per two kinds.
+
+    Returns:
+        Each person's kind, and the table ``[mentee kind, mentor kind]``: the sum of the
+        parts.
+    """
+    kinds, examples = _kinds(people, key)
+    table = np.zeros((len(examples), len(examples)), dtype=np.int32)
+    for part_key, score in parts:
+        values, representatives = _kinds(examples, part_key)
+        points = np.array([[score(m, e) for m in representatives] for e in representatives],
+                          dtype=np.int32).reshape(len(representatives), len(representatives))
+        which = np.asarray(values, dtype=np.intp)
+        table += points[np.ix_(which, which)]
+    return kinds, table
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """Skills, goals and interests of every pair as one matrix product.
+
+    ``coefficients[i] @ features[:, j]`` is the position in ``points`` of pair (j, i)'s
+    complementary skills, shared interests and diversity-of-skills points:
+    ``base[i] + goal numerator + radix * (skills + width[i] * interests)``, where the goal
+    numerator is the mentor's levels in the mentee's first goals times :data:`GOAL_WEIGHTS`,
+    ``skills`` the mentee's strong skills the mentor is strong in (``width[i] - 1`` when the
+    mentor has none) and ``interests`` the interests in common. ``base[i]`` starts the
+    block of points for mentees with the same number of goals, of strong skills and of
+    interests that any mentor shares.
+    """
+
+    features: npt.NDArray[np.floating[Any]]
+    coefficients: npt.NDArray[np.floating[Any]]
+    points: npt.NDArray[np.int32]
+
+
+def _codes(mentors: Sequence[Person], mentees: Sequence[Person],
+           share: Mapping[str, int]) -> _Codes:
+    counted = len(GOAL_WEIGHTS)
+    wanted = {goal for e in mentees for goal in e.goals[:counted]}
+    strong_e = [_strong_skills(e) for e in mentees]
+    strong_wanted = set().union(*strong_e)
+    liked = {x for e in mentees for x in e.interests}
+
+    level_col: dict[str, int] = {}
+    strong_col: dict[str, int] = {}
+    interest_col: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[int] = []
+    lowest = highest = 0
+    for j, m in enumerate(mentors):
+        for name, level in m.skills.items():
+            if level and name in wanted:
+                rows.append(level_col.setdefault(name, len(level_col)))
+                cols.append(j)
+                values.append(level)
+                lowest, highest = min(lowest, level), max(highest, level)
+        for x in m.interests:
+            if x in liked:
+                interest_col.setdefault(x, len(interest_col))
+    strong_m = [_strong_skills(m) for m in mentors]
+    for st in strong_m:
+        for name in st & strong_wanted:
+            strong_col.setdefault(name, len(strong_col))
+
+    # Feature rows: levels, strong skills, "no strong skill", interests, a constant 1.
+    first_strong = len(level_col)
+    no_strong = first_strong + len(strong_col)
+    first_interest = no_strong + 1
+    constant = first_interest + len(interest_col)
+    for j, (m, st) in enumerate(zip(mentors, strong_m, strict=True)):
+        mine = [first_strong + strong_col[s] for s in st if s in strong_col] if st else [no_strong]
+        mine.extend(first_interest + interest_col[x] for x in m.interests if x in interest_col)
+        rows.extend(mine)
+        cols.extend(repeat(j, len(mine)))
+        values.extend(repeat(1, len(mine)))
+    features = np.zeros((constant + 1, len(mentors)), dtype=np.float64)
+    features[rows, cols] = values
+    features[constant] = 1
+
+    # A goal numerator is between 6 times the lowest and 6 times the highest level.
+    low, high = sum(GOAL_WEIGHTS) * lowest, sum(GOAL_WEIGHTS) * highest
+    radix = high - low + 1
+    blocks: dict[tuple[int, bool, int, int], int] = {}
+    size = 0
+    rows, cols, values = [], [], []
+    for i, (e, st) in enumerate(zip(mentees, strong_e, strict=True)):
+        goals = e.goals[:counted]
+        for goal, weight in zip(goals, GOAL_WEIGHTS, strict=False):
+            col = level_col.get(goal)
+            if col is not None:
+                rows.append(i)
+                cols.append(col)
+                values.append(weight)
+        mine = [first_strong + strong_col[s] for s in st if s in strong_col]
+        width = len(mine) + 2 if st else 1
+        theirs = [first_interest + interest_col[x] for x in e.interests if x in interest_col]
+        kind = (len(goals), bool(st), len(mine), len(theirs))
+        start = blocks.get(kind)
+        if start is None:
+            start = blocks[kind] = size
+            size += radix * width * (len(theirs) + 1)
+        if st:
+            mine.append(no_strong)
+        rows.extend(repeat(i, len(mine) + len(theirs) + 1))
+        cols.extend((*mine, *theirs, constant))
+        values.extend(repeat(radix, len(mine) - bool(st)))
+        if st:
+            values.append(radix * (width - 1))
+        values.extend(repeat(radix * width, len(theirs)))
+        values.append(start - low)
+    coefficients = np.zeros((len(mentees), constant + 1), dtype=np.float64)
+    np.add.at(coefficients, (rows, cols), values)
+
+    skill_share = _diversity_shares(share["diversity"])[2]
+    complementary: dict[int, npt.NDArray[np.int32]] = {}
+    points = np.zeros(size, dtype=np.int32)
+    for (goals_counted, any_strong, strong, interests), start in blocks.items():
+        comp = complementary.get(goals_counted)
+        if comp is None:
+            den = 5 * sum(GOAL_WEIGHTS[:goals_counted])
+            comp = complementary[goals_counted] = np.array(
+                [_part(share["complementary_skills"], num, den) for num in range(low, high + 1)],
+                dtype=np.int32)
+        width = strong + 2 if any_strong else 1
+        skill = np.array([_skill_part(skill_share, k if any_strong and k <= strong else None)
+                          for k in range(width)], dtype=np.int32)
+        interest = np.array([_interest_part(share["shared_interests"], k)
+                             for k in range(interests + 1)], dtype=np.int32)
+        block = interest[:, None, None] + skill[None, :, None] + comp[None, None, :]
+        points[start:start + block.size] = block.ravel()
+
+    # Every partial sum of the product is at most the table's size plus the numerator's span.
+    exact32 = size + 2 * radix < _FLOAT32_EXACT
+    dtype = np.float32 if exact32 else np.float64
+    return _Codes(features.astype(dtype), coefficients.astype(dtype), points)
+
+
+def _excluded(mentors: Sequence[Person], mentees: Sequence[Person],
+              forbidden: frozenset[tuple[int, int]],
+              previous_partners: frozenset[tuple[int, int]],
+              avoid_previous: bool) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(mentee, mentor) positions refused by :func:`why_not` other than for language,
+    sorted by mentee."""
+    # Lists: the same person may be listed twice (a caller's mistake must not hide a ban).
+    positions: dict[int, list[int]] = {}
+    below: dict[int, list[int]] = {}
+    for j, m in enumerate(mentors):
+        positions.setdefault(m.id, []).append(j)
+        for boss in m.manager_chain:
+            below.setdefault(boss, []).append(j)
+    banned: dict[int, list[int]] = {}
+    for mentor_id, mentee_id in forbidden:
+        banned.setdefault(mentee_id, []).extend(positions.get(mentor_id, ()))
+    if avoid_previous:
+        for a, b in previous_partners:
+            banned.setdefault(b, []).extend(positions.get(a, ()))
+            banned.setdefault(a, []).extend(positions.get(b, ()))
+    rows: list[int] = []
+    cols: list[int] = []
+    nobody: list[int] = []
+    for i, e in enumerate(mentees):
+        refused = [*positions.get(e.id, nobody), *below.get(e.id, nobody),
+                   *banned.get(e.id, nobody)]
+        for boss in e.manager_chain:
+            refused.extend(positions.get(boss, nobody))
+        rows.extend(repeat(i, len(refused)))
+        cols.extend(refused)
+    return np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
 
 
 def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Criteria, *,
@@ -565,154 +753,96 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
               cancelled: Cancelled | None = None) -> ScoreTable:
     """Every feasible pair's total, the same figures as :func:`score_pair`, quickly.
 
-    Everything that depends only on department, level, location, time zone and languages
-    is computed once per kind of mentor and kind of mentee; what depends on skills, goals
-    and interests is counted for all mentors at once in 32-bit lanes of one integer and
-    looked up in a table of points.
+    Points that depend only on department and level, or only on location, time zone and
+    languages, are computed once per two distinct values and looked up per pair; skills,
+    goals and interests are counted for many pairs at once by a matrix product whose
+    result indexes a table of points (see :class:`_Codes`). Mentees are scored a few
+    hundred at a time, so memory stays bounded; ``progress`` and ``cancelled`` are called
+    between those chunks.
 
     Raises:
         UserError: when ``cancelled()`` became true.
+        ValueError: skill levels so far outside 0-5 that a total exceeds 16 bits.
     """
     on = on or date.today()
     share = shares(criteria)
-    preferred = criteria.preferred_gap
-    count = len(mentors)
-    result = ScoreTable(array("i"), array("i"), array("H"))
-    if not count or not mentees:
-        return result
+    n, count = len(mentors), len(mentees)
+    if not n or not count:
+        return ScoreTable(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int16))
+    if cancelled is not None and cancelled():
+        raise UserError("Cancelled: no pairs were scored.")
 
-    # Kinds of mentor by department and level, and by place and languages: the tables of
-    # a kind of mentee are looked up by these (a few dozen kinds each, not thousands).
-    dept_share, level_share, skill_share = _diversity_shares(share["diversity"])
+    dept_share, level_share, _ = _diversity_shares(share["diversity"])
+    everyone = [*mentors, *mentees]
+    rank_parts: list[tuple[_Key, _PartScore]] = [
+        (lambda p: p.department.strip().casefold(),
+         lambda m, e: _cross_functional(share["cross_functional"], m, e).tenths
+         + dept_share * _differ(m.department, e.department)),
+        (lambda p: p.level_rank,
+         lambda m, e: _experience_gap(share["experience_gap"], criteria.preferred_gap,
+                                      m, e).tenths + level_share * _level_differs(m, e)),
+    ]
+    place_parts: list[tuple[_Key, _PartScore]] = [
+        (lambda p: p.location.strip().casefold(),
+         lambda m, e: _location(share["location"], m, e).tenths),
+        (lambda p: p.timezone,
+         lambda m, e: _timezone_overlap(share["timezone_overlap"], on, m, e).tenths),
+        (lambda p: p.languages,
+         lambda m, e: _INFEASIBLE
+         if m.languages and e.languages and not m.languages & e.languages else 0),
+    ]
+    rank_kind, rank_table = _kind_table(everyone, _rank_key, rank_parts)
+    place_kind, place_table = _kind_table(everyone, _place_key, place_parts)
+    rank_of_mentor = np.asarray(rank_kind[:n], dtype=np.intp)
+    rank_of_mentee = np.asarray(rank_kind[n:], dtype=np.intp)
+    place_of_mentor = np.asarray(place_kind[:n], dtype=np.intp)
+    place_of_mentee = np.asarray(place_kind[n:], dtype=np.intp)
+    codes = _codes(mentors, mentees, share)
+    refused_mentee, refused_mentor = _excluded(mentors, mentees, forbidden,
+                                               previous_partners, avoid_previous)
+    feasible_places = place_table[place_table >= 0]
+    highest = (int(codes.points.max(initial=0)) + int(rank_table.max(initial=0))
+               + int(feasible_places.max(initial=0)))
+    if highest > np.iinfo(np.int16).max:
+        raise ValueError("skill levels must be from 0 to 5")
 
-    def kinds_of(key: Callable[[Person], tuple[object, ...]]) -> tuple[list[Person], array[int]]:
-        seen: dict[tuple[object, ...], int] = {}
-        representatives: list[Person] = []
-        kind = array("I")
-        for m in mentors:
-            k = key(m)
-            if k not in seen:
-                seen[k] = len(representatives)
-                representatives.append(m)
-            kind.append(seen[k])
-        return representatives, kind
-
-    rank_people, rank_kind = kinds_of(_rank_key)
-    place_people, place_kind = kinds_of(_place_key)
-    rank_tables: dict[tuple[object, ...], list[int]] = {}
-    place_tables: dict[tuple[object, ...], list[int]] = {}
-
-    def rank_table(mentee: Person) -> list[int]:
-        key = _rank_key(mentee)
-        table = rank_tables.get(key)
-        if table is None:
-            table = rank_tables[key] = [
-                _experience_gap(share["experience_gap"], preferred, m, mentee).tenths
-                + _cross_functional(share["cross_functional"], m, mentee).tenths
-                + dept_share * _differ(m.department, mentee.department)
-                + level_share * _level_differs(m, mentee)
-                for m in rank_people]
-        return table
-
-    def place_table(mentee: Person) -> list[int]:
-        key = _place_key(mentee)
-        table = place_tables.get(key)
-        if table is None:
-            table = place_tables[key] = [
-                _INFEASIBLE
-                if m.languages and mentee.languages and not m.languages & mentee.languages
-                else _timezone_overlap(share["timezone_overlap"], on, m, mentee).tenths
-                + _location(share["location"], m, mentee).tenths
-                for m in place_people]
-        return table
-
-    # Per-mentor lanes: level in each skill, whether they have it, interests, no skills.
-    skill_names = {name for m in mentors for name in m.skills}
-    level_lanes = {s: _lanes(m.skills.get(s, 0) for m in mentors) for s in skill_names}
-    strong = [_strong_skills(m) for m in mentors]
-    has_lanes = {s: _lanes(s in st for st in strong) for s in skill_names}
-    no_skills = _lanes(not st for st in strong)
-    interest_lanes: dict[str, int] = {}
-
-    def interest_lane(name: str) -> int:
-        lane = interest_lanes.get(name)
-        if lane is None:
-            lane = interest_lanes[name] = _lanes(name in m.interests for m in mentors)
-        return lane
-
-    point_tables: dict[tuple[int, int, int], list[int]] = {}
-
-    def point_table(goals: int, skills: int, interests: int) -> list[int]:
-        # code = goal numerator + 31 * (shared skills + (skills + 2) * shared interests),
-        # where shared skills == skills + 1 marks a mentor with no skills recorded.
-        key = (goals, skills, interests)
-        table = point_tables.get(key)
-        if table is None:
-            den = 5 * sum(GOAL_WEIGHTS[:goals])
-            table = []
-            for ii in range(interests + 1):
-                interest_points = _interest_part(share["shared_interests"], ii)
-                for sk in range(skills + 2):
-                    shared = None if sk == skills + 1 or skills == 0 else sk
-                    base = interest_points + _skill_part(skill_share, shared)
-                    table.extend(base + _part(share["complementary_skills"], num, den)
-                                 for num in range(31))
-            point_tables[key] = table
-        return table
-
-    # Lists: the same person may be listed twice (a caller's mistake must not hide a ban).
-    positions: dict[int, list[int]] = {}
-    for j, m in enumerate(mentors):
-        positions.setdefault(m.id, []).append(j)
-    below: dict[int, list[int]] = {}
-    for j, m in enumerate(mentors):
-        for boss in m.manager_chain:
-            below.setdefault(boss, []).append(j)
-    banned: dict[int, set[int]] = {}
-    for mentor_id, mentee_id in forbidden:
-        banned.setdefault(mentee_id, set()).update(positions.get(mentor_id, ()))
-    if avoid_previous:
-        for a, b in previous_partners:
-            for x, y in ((a, b), (b, a)):
-                banned.setdefault(y, set()).update(positions.get(x, ()))
-
-    everyone = range(count)
-    for i, mentee in enumerate(mentees):
-        if cancelled is not None and i % 64 == 0 and cancelled():
+    rows = max(1, min(count, _CHUNK_PAIRS // n))
+    product = np.empty((rows, n), dtype=codes.features.dtype)
+    index = np.empty((rows, n), dtype=np.intp)
+    totals = np.empty((rows, n), dtype=np.int32)
+    extra = np.empty((rows, n), dtype=np.int32)
+    columns = np.broadcast_to(np.arange(n, dtype=np.int32), (rows, n))
+    # Room for every pair; the arrays shrink in place to the feasible ones at the end.
+    mentor_index = np.empty(n * count, dtype=np.int32)
+    mentee_index = np.empty(n * count, dtype=np.int32)
+    tenths = np.empty(n * count, dtype=np.int16)
+    kept = 0
+    for start in range(0, count, rows):
+        if start and cancelled is not None and cancelled():
             raise UserError("Cancelled: no pairs were scored.")
-        goals = mentee.goals[:len(GOAL_WEIGHTS)]
-        mine = _strong_skills(mentee)
-        skills_here = len(mine) if mine else 0
-        code = 0
-        for goal, weight in zip(goals, GOAL_WEIGHTS, strict=False):
-            lane = level_lanes.get(goal)
-            if lane is not None:
-                code += lane * weight
-        radix = 31 * (skills_here + 2)
-        if skills_here:
-            for s in mine:
-                lane = has_lanes.get(s)
-                if lane is not None:
-                    code += lane * 31
-            code += no_skills * (31 * (skills_here + 1))
-        for interest in mentee.interests:
-            code += interest_lane(interest) * radix
-        points = point_table(len(goals), skills_here, len(mentee.interests))
-        by_rank, by_place = rank_table(mentee), place_table(mentee)
-        totals = list(map(add, map(add, map(by_rank.__getitem__, rank_kind),
-                                   map(by_place.__getitem__, place_kind)),
-                          map(points.__getitem__, _unpack(code, count))))
-        excluded: set[int] = set(banned.get(mentee.id, ()))
-        excluded.update(below.get(mentee.id, ()))
-        for boss in mentee.manager_chain:
-            excluded.update(positions.get(boss, ()))
-        excluded.update(positions.get(mentee.id, ()))
-        for j in excluded:
-            totals[j] = _INFEASIBLE
-        keep = list(map((-1).__lt__, totals))
-        result.mentor_index.extend(compress(everyone, keep))
-        result.tenths.extend(compress(totals, keep))
-        result.mentee_index.extend(repeat(i, len(result.tenths) - len(result.mentee_index)))
-        if progress is not None and (i % 64 == 63 or i == len(mentees) - 1):
-            progress(i + 1, len(mentees))
-    return result
+        stop = min(start + rows, count)
+        size = stop - start
+        total = totals[:size]
+        np.matmul(codes.coefficients[start:stop], codes.features, out=product[:size])
+        np.copyto(index[:size], product[:size], casting="unsafe")
+        np.take(codes.points, index[:size], out=total, mode="clip")
+        np.take(rank_table[rank_of_mentee[start:stop]], rank_of_mentor, axis=1,
+                out=extra[:size], mode="clip")
+        total += extra[:size]
+        np.take(place_table[place_of_mentee[start:stop]], place_of_mentor, axis=1,
+                out=extra[:size], mode="clip")
+        total += extra[:size]
+        first, last = np.searchsorted(refused_mentee, (start, stop))
+        total[refused_mentee[first:last] - start, refused_mentor[first:last]] = _INFEASIBLE
+        keep = total >= 0
+        per_mentee = np.count_nonzero(keep, axis=1)
+        end = kept + int(per_mentee.sum())
+        mentor_index[kept:end] = columns[:size][keep]
+        tenths[kept:end] = total[keep]
+        mentee_index[kept:end] = np.repeat(np.arange(start, stop, dtype=np.int32), per_mentee)
+        kept = end
+        if progress is not None:
+            progress(stop, count)
+    for array in (mentor_index, mentee_index, tenths):
+        array.resize(kept, refcheck=False)
+    return ScoreTable(mentor_index, mentee_index, tenths)
