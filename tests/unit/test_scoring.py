@@ -6,18 +6,21 @@ import dataclasses
 import random
 from datetime import date
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentordesk.errors import ValidationError
 from mentordesk.models import ParticipantStatus
+from mentordesk.services import scoring
 from mentordesk.services.participants import ParticipantData, ParticipantRecord, SkillLevel
 from mentordesk.services.scoring import (
     CRITERIA,
     DESCRIPTIONS,
     Criteria,
     Person,
+    ScoreTable,
     explain,
     manager_chains,
     overlap_minutes,
@@ -360,3 +363,118 @@ def test_score_all_can_be_cancelled() -> None:
 
     with pytest.raises(UserError, match="Cancelled"):
         score_all([DANA], [SAM], Criteria(), cancelled=lambda: True)
+
+
+# --------------------------------------------------------------------------- score_all in depth
+
+ids = st.integers(1, 12)
+# Skills only mentors have, only mentees have and both have; ids that collide, so people
+# mentor themselves, their managers and their reports.
+many_names = st.sampled_from([f"skill {n}" for n in range(8)])
+cohort_people = st.builds(
+    Person,
+    id=ids,
+    name=st.sampled_from(["Ana", "Ben"]),
+    department=st.sampled_from(["", " Sales", "sales", "Engineering", "People"]),
+    level_rank=st.none() | st.integers(0, 20),
+    location=st.sampled_from(["", "London", "london ", "Warsaw"]),
+    timezone=st.sampled_from(["UTC", "Europe/London", "America/New_York", "Asia/Kolkata",
+                              "Asia/Kathmandu", "Pacific/Auckland", "Bad/Zone"]),
+    languages=st.frozensets(st.sampled_from(["english", "polish", "german"])),
+    skills=st.dictionaries(many_names, st.integers(0, 5), max_size=6),
+    goals=st.lists(many_names, max_size=5).map(tuple),
+    interests=st.frozensets(st.sampled_from(["chess", "film", "running", "yoga", "music"])),
+    manager_chain=st.lists(ids, max_size=3).map(tuple),
+)
+id_pairs = st.frozensets(st.tuples(ids, ids), max_size=8)
+
+
+def brute_force(mentors: list[Person], mentees: list[Person], criteria: Criteria, on: date,
+                **rules: object) -> list[tuple[int, int, int]]:
+    """(mentee, mentor, tenths) of every feasible pair, mentee by mentee: the reference."""
+    return [(i, j, score_pair(mentor, mentee, criteria, on=on).tenths)
+            for i, mentee in enumerate(mentees) for j, mentor in enumerate(mentors)
+            if why_not(mentor, mentee, **rules) is None]  # type: ignore[arg-type]
+
+
+def rows(table: ScoreTable) -> list[tuple[int, int, int]]:
+    return list(zip(table.mentee_index.tolist(), table.mentor_index.tolist(),
+                    table.tenths.tolist(), strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(cohort_people, min_size=1, max_size=8),
+       st.lists(cohort_people, min_size=1, max_size=8),
+       weights, days, id_pairs, id_pairs, st.booleans())
+def test_score_all_is_score_pair_and_why_not_in_mentee_order(
+        mentors: list[Person], mentees: list[Person], criteria: Criteria, on: date,
+        forbidden: frozenset[tuple[int, int]], previous: frozenset[tuple[int, int]],
+        avoid: bool) -> None:
+    rules = {"forbidden": forbidden, "previous_partners": previous, "avoid_previous": avoid}
+    table = score_all(mentors, mentees, criteria, on=on, **rules)  # type: ignore[arg-type]
+    assert rows(table) == brute_force(mentors, mentees, criteria, on, **rules)
+    assert table.mentor_index.dtype == np.int32
+    assert table.mentee_index.dtype == np.int32
+    assert table.tenths.dtype == np.int16
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(cohort_people, min_size=1, max_size=6),
+       st.lists(cohort_people, min_size=1, max_size=9), weights, st.integers(1, 20))
+def test_score_all_in_small_chunks_and_in_float64_gives_the_same_table(
+        mentors: list[Person], mentees: list[Person], criteria: Criteria,
+        chunk: int) -> None:
+    expected = brute_force(mentors, mentees, criteria, JANUARY)
+    seen: list[tuple[int, int]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scoring, "_CHUNK_PAIRS", chunk)
+        table = score_all(mentors, mentees, criteria, on=JANUARY,
+                          progress=lambda done, total: seen.append((done, total)))
+        assert rows(table) == expected
+        patch.setattr(scoring, "_FLOAT32_EXACT", 0)
+        assert rows(score_all(mentors, mentees, criteria, on=JANUARY)) == expected
+    rows_per_chunk = max(1, chunk // len(mentors))
+    assert [done for done, _ in seen] == [
+        min(stop, len(mentees)) for stop in range(rows_per_chunk, len(mentees)
+                                                  + rows_per_chunk, rows_per_chunk)]
+    assert {total for _, total in seen} == {len(mentees)}
+
+
+def test_cancelling_between_chunks_stops_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentordesk.errors import UserError
+
+    monkeypatch.setattr(scoring, "_CHUNK_PAIRS", 1)
+    seen: list[int] = []
+    with pytest.raises(UserError, match="Cancelled"):
+        score_all([DANA], [SAM, LEE, SAM], Criteria(), on=JANUARY,
+                  progress=lambda done, total: seen.append(done),
+                  cancelled=lambda: len(seen) == 2)
+    assert seen == [1, 2]
+
+
+def test_skill_levels_outside_0_to_5_are_scored_as_score_pair_does() -> None:
+    odd = [dataclasses.replace(DANA, skills={"leadership": 9, "negotiation": -2}),
+           dataclasses.replace(LEE, skills={"leadership": -1, "python": 7})]
+    mentees = [SAM, dataclasses.replace(SAM, id=9, goals=("leadership",))]
+    for criteria in (Criteria(), Criteria(complementary_skills=10, **dict.fromkeys(
+            CRITERIA[1:], 0))):
+        table = score_all(odd, mentees, criteria, on=JANUARY)
+        assert rows(table) == brute_force(odd, mentees, criteria, JANUARY)
+    # Level 9 in the only goal: 9/5 of the points.
+    assert table.tenths.tolist()[2] == 1800
+    with pytest.raises(ValueError, match="skill levels"):
+        score_all([dataclasses.replace(DANA, skills={"leadership": 10_000})], [SAM],
+                  Criteria(), on=JANUARY)
+
+
+def test_score_all_with_nobody_gives_empty_arrays() -> None:
+    for mentors, mentees in (([], [SAM]), ([DANA], []), ([], [])):
+        table = score_all(mentors, mentees, Criteria(), on=JANUARY)
+        assert len(table) == 0
+        assert table.mentor_index.dtype == np.int32 and table.tenths.dtype == np.int16
+
+
+def test_every_pair_refused_gives_an_empty_table() -> None:
+    polish = [person(40 + n, "Ola", languages=frozenset({"polish"})) for n in range(3)]
+    table = score_all(polish, [SAM, LEE], Criteria(), on=JANUARY)
+    assert len(table) == 0
