@@ -429,3 +429,60 @@ def test_no_programme_and_no_participants_say_what_to_do(empty_window: MainWindo
     view.on_data_changed(frozenset({"programme"}))
     assert view.empty_label.text().startswith("Add participants first")
     assert not view.propose_button.isEnabled()
+
+
+def test_drag_a_mentee_onto_another_pairing(qtbot: QtBot, window: MainWindow,
+                                            demo_db: Database) -> None:
+    view = pairing_view(window)
+    propose(qtbot, view)
+    source = select_first(view)
+    target = select_first(view, skip=1)
+    assert source.mentor_id != target.mentor_id
+    mentee_id = source.members[0].participant_id
+    source_index = view.proxy.mapFromSource(view.model.index(view.model.row_of(source.id) or 0,
+                                                             PairingColumn.MENTEES))
+    target_index = view.proxy.mapFromSource(view.model.index(view.model.row_of(target.id) or 0,
+                                                             PairingColumn.MENTOR))
+    assert source_index.flags() & Qt.ItemFlag.ItemIsDragEnabled
+    data = view.proxy.mimeData([source_index])
+    drop = Qt.DropAction.CopyAction
+    assert not view.proxy.canDropMimeData(data, drop, -1, -1, source_index)  # its own pairing
+    assert view.proxy.canDropMimeData(data, drop, -1, -1, target_index)
+    view.proxy.dropMimeData(data, drop, -1, -1, target_index)
+
+    def moved() -> bool:
+        mine = [r for r in saved(demo_db)
+                if any(m.participant_id == mentee_id for m in r.members)]
+        return [(r.mentor_id, r.locked) for r in mine] == [(target.mentor_id, True)]
+
+    qtbot.waitUntil(moved)
+    assert "locked so re-runs keep it" in window.statusBar().currentMessage()
+
+
+def test_nothing_can_be_dragged_in_a_draft_preview(qtbot: QtBot, window: MainWindow) -> None:
+    view = pairing_view(window)
+    with qtbot.waitSignal(view.preview_changed):
+        view.criteria.set_weight("diversity", 9)
+    assert not any(view.proxy.index(r, 0).flags() & Qt.ItemFlag.ItemIsDragEnabled
+                   for r in range(view.proxy.rowCount()))
+
+
+def test_a_large_programme_previews_in_the_background(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mentordesk.ui.views.pairing_view as module
+
+    monkeypatch.setattr(module, "LIVE_INLINE_PAIRS", 0)  # every pool counts as large
+    view = pairing_view(window)
+    view.reload()  # the unmatched are worked out in the background too
+    assert view.tabs.tabText(1) == "Unmatched (…)"
+    qtbot.waitUntil(lambda: view.tabs.tabText(1) == "Unmatched (52)")
+    shown: list[int] = []
+    view.preview_changed.connect(lambda: shown.append(1))
+    view.criteria.set_weight("location", 10)
+    view.run_preview()  # overtaken by the next: its result is dropped
+    view.criteria.set_weight("location", 0)
+    with qtbot.waitSignal(view.preview_changed):
+        view.run_preview()
+    qtbot.waitUntil(lambda: view._preview_task is None)
+    assert view.preview is not None and view.preview.settings.criteria.location == 0
+    assert shown == [1]

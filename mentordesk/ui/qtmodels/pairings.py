@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +26,7 @@ from PySide6.QtCore import (
     QRectF,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
@@ -66,6 +69,28 @@ _MUTED = QColor("#6B6B6B")
 
 # "Dana is level 5 in Leadership, which Sam wants to develop: +32" -> (text, 32.0)
 _POINTS = re.compile(r"^(?P<text>.*?)[:,]?\s*(?P<points>[+-]\d+(?:\.\d+)?)\s*$")
+
+
+# Dragging a mentee (from the board or the unmatched) carries their participant id.
+MENTEE_MIME = "application/x-mentordesk-mentee"
+_OPEN = (PairingStatus.PROPOSED, PairingStatus.ACCEPTED)
+
+
+def mentee_mime(mentee_id: int) -> QMimeData:
+    """What a dragged mentee carries."""
+    data = QMimeData()
+    data.setData(MENTEE_MIME, QByteArray(str(mentee_id).encode("ascii")))
+    return data
+
+
+def dragged_mentee(data: QMimeData | None) -> int | None:
+    """The mentee a drag carries, if it carries one."""
+    if data is None or not data.hasFormat(MENTEE_MIME):
+        return None
+    try:
+        return int(bytes(data.data(MENTEE_MIME).data()).decode("ascii"))
+    except ValueError:
+        return None
 
 
 def is_draft(row: PairingRow) -> bool:
@@ -255,11 +280,19 @@ def _pairing_sort_key(row: PairingRow, column: PairingColumn) -> Any:
 
 
 class PairingsTableModel(QAbstractTableModel):
-    """Read-only board of pairings (saved or a draft preview); reloaded with :meth:`set_rows`."""
+    """Read-only board of pairings (saved or a draft preview); reloaded with :meth:`set_rows`.
+
+    While :attr:`editable`, a one-to-one pairing's mentee can be dragged onto another
+    pairing: the drop is not applied here but reported as ``mentee_dropped(mentee id,
+    mentor id)`` for the view to ask the pairing service.
+    """
+
+    mentee_dropped = Signal(int, int)  # mentee id, the mentor they were dropped on
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PairingRow] = []
+        self.editable = False  # whether mentees can be dragged and dropped
 
     def set_rows(self, rows: Sequence[PairingRow]) -> None:
         """Replace every row."""
@@ -289,6 +322,13 @@ class PairingsTableModel(QAbstractTableModel):
                 return number
         return None
 
+    def _can_drag(self, row: PairingRow) -> bool:
+        return (self.editable and not is_draft(row) and row.status in _OPEN
+                and len(row.members) == 1 and row.members[0].participant_id is not None)
+
+    def _can_drop_on(self, row: PairingRow) -> bool:
+        return self.editable and not is_draft(row) and row.mentor_id is not None
+
     # Qt overrides -------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -296,6 +336,53 @@ class PairingsTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(PairingColumn)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self._rows[index.row()]
+        if self._can_drag(row):
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        if self._can_drop_on(row):
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [MENTEE_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        for index in indexes:
+            if index.isValid() and self._can_drag(self._rows[index.row()]):
+                mentee_id = self._rows[index.row()].members[0].participant_id
+                if mentee_id is not None:
+                    return mentee_mime(mentee_id)
+        return QMimeData()  # nothing to drag (the view only asks for draggable rows)
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: AnyIndex) -> bool:
+        mentee_id = dragged_mentee(data)
+        if mentee_id is None or not parent.isValid() or row != -1:
+            return False  # only onto a pairing, not between rows
+        target = self._rows[parent.row()]
+        return self._can_drop_on(target) and all(m.participant_id != mentee_id
+                                                 for m in target.members)
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: AnyIndex) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        mentee_id = dragged_mentee(data)
+        mentor_id = self._rows[parent.row()].mentor_id
+        if mentee_id is not None and mentor_id is not None:
+            self.mentee_dropped.emit(mentee_id, mentor_id)
+        return False  # the view reloads the board from the database instead
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -430,11 +517,13 @@ UNMATCHED_HEADERS = {UnmatchedColumn.NAME: "Mentee", UnmatchedColumn.EMAIL: "Ema
 
 
 class UnmatchedTableModel(QAbstractTableModel):
-    """Mentees left without a mentor, with the reason in plain words."""
+    """Mentees left without a mentor, with the reason in plain words; while
+    :attr:`editable`, they can be dragged onto a pairing on the board."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Unmatched] = []
+        self.editable = False
 
     def set_rows(self, rows: Sequence[Unmatched]) -> None:
         """Replace every row."""
@@ -451,6 +540,24 @@ class UnmatchedTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(UnmatchedColumn)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if self.editable else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [MENTEE_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        for index in indexes:
+            if index.isValid() and self.editable:
+                return mentee_mime(self._rows[index.row()].participant_id)
+        return QMimeData()
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -585,6 +585,11 @@ class PairingView(AreaView):
         header.setResizeContentsPrecision(200)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_selection_changed)
+        # Drag a mentee onto another pairing to give them its mentor.
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.table.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.table.setDropIndicatorShown(True)
+        self.model.mentee_dropped.connect(self._on_model_mentee_dropped)
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -599,7 +604,8 @@ class PairingView(AreaView):
         self.lock_button = QPushButton("Lock")
         self.lock_button.clicked.connect(self.toggle_lock)
         self.swap_button = QPushButton("Swap mentor…")
-        self.swap_button.setToolTip("Give the mentee another mentor (the new pair is locked)")
+        self.swap_button.setToolTip("Give the mentee another mentor (the new pair is locked); "
+                                    "or drag the mentee onto another pairing")
         self.swap_button.clicked.connect(self._on_swap_button_clicked)
         self.swap_menu = QMenu(self)
         self.reject_button = QPushButton("Reject")
@@ -651,6 +657,8 @@ class PairingView(AreaView):
                                                   QHeaderView.ResizeMode.ResizeToContents)
         self.unmatched_table.selectionModel().selectionChanged.connect(self._update_actions)
         self.unmatched_table.doubleClicked.connect(self.choose_mentor_for_unmatched)
+        self.unmatched_table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.unmatched_table.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.unmatched_note = QLabel()
         self.unmatched_note.setStyleSheet(_MUTED)
         self.choose_mentor_button = QPushButton("Choose a mentor…")
@@ -966,7 +974,8 @@ class PairingView(AreaView):
             if self.preview is not None:
                 self.unmatched_note.setText("In the draft preview.")
             elif rows:
-                self.unmatched_note.setText("Mentees with no open pairing now, and why.")
+                self.unmatched_note.setText("Mentees with no open pairing now, and why. Drag "
+                                            "one onto a pairing to give them its mentor.")
             else:
                 self.unmatched_note.setText("Every mentee has a pairing." if self.programme
                                             else "")
@@ -1059,6 +1068,8 @@ class PairingView(AreaView):
         unmatched = self.unmatched_table.selectionModel().selectedRows()
         self.choose_mentor_button.setEnabled(editing and bool(unmatched)
                                              and pool is not None and bool(pool.mentors))
+        self.model.editable = editing
+        self.unmatched_model.editable = editing
         self.criteria.save_button.setEnabled(self.writable and self.preview is not None
                                              and self._propose_task is None)
         self.criteria.reset_button.setEnabled(
@@ -1510,6 +1521,19 @@ class PairingView(AreaView):
                 score=score, places=places, allowed=reason is None,
                 note=note[:1].upper() + note[1:]))
         return choices
+
+    def _on_model_mentee_dropped(self, mentee_id: int, mentor_id: int) -> None:
+        # After the drop has finished: the board is reloaded, which a drop must not do.
+        QTimer.singleShot(0, self, partial(self._reassign_dropped, mentee_id, mentor_id))
+
+    def _reassign_dropped(self, mentee_id: int, mentor_id: int) -> None:
+        if self.preview is not None or not self.writable:
+            return
+        name = next((m.name for r in self._saved_rows for m in r.members
+                     if m.participant_id == mentee_id), "")
+        name = name or next((u.name for u in self._saved_unmatched or ()
+                             if u.participant_id == mentee_id), "")
+        self.reassign(mentee_id, mentor_id, name)
 
     def _on_swap_dialog_accepted(self, mentee_id: int, name: str) -> None:
         dialog = self.swap_dialog
