@@ -324,7 +324,7 @@ def test_the_unmatched_show_why_and_can_be_given_a_mentor(qtbot: QtBot, window: 
     assert dialog is not None
     target = next(dialog.model.row_at(r) for r in range(dialog.model.rowCount())
                   if dialog.model.row_at(r).allowed)
-    assert "makes way" in target.note  # every mentor is full of drafts
+    assert "would lose this mentor" in target.note  # every mentor is full of drafts
     assert dialog.select_mentor(target.mentor_id)
     dialog.accept()
     qtbot.waitUntil(lambda: view.swap_dialog is None)

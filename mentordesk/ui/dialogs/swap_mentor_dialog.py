@@ -75,7 +75,7 @@ class SwapMentorDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
         self._update_button()
-        self.resize(720, 440)
+        self.resize(800, 460)
 
     def select_mentor(self, mentor_id: int) -> bool:
         """Select ``mentor_id`` if they are listed and allowed."""

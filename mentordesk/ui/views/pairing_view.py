@@ -616,21 +616,25 @@ class PairingView(AreaView):
         self.forbid_button.setToolTip("Never pair the mentor with one of the circle's mentees")
         self.forbid_menu = QMenu(self)
         self.forbid_button.setMenu(self.forbid_menu)
-        actions = QHBoxLayout()
+        self.actions_bar = QWidget()
+        actions = QHBoxLayout(self.actions_bar)
+        actions.setContentsMargins(0, 0, 0, 0)
         for button in (self.accept_button, self.lock_button, self.swap_button,
                        self.reject_button, self.forbid_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count)
-        filters = QHBoxLayout()
+        self.filters_bar = QWidget()
+        filters = QHBoxLayout(self.filters_bar)
+        filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)
         board_box = QWidget()
         board_layout = QVBoxLayout(board_box)
         board_layout.setContentsMargins(0, 0, 0, 0)
-        board_layout.addLayout(filters)
+        board_layout.addWidget(self.filters_bar)
         board_layout.addWidget(self.board_stack, 1)
-        board_layout.addLayout(actions)
+        board_layout.addWidget(self.actions_bar)
 
         # Below the board: the selected pairing's explanation, and the unmatched.
         self.detail = ExplanationBrowser()
@@ -876,6 +880,7 @@ class PairingView(AreaView):
 
     def _show_empty_state(self) -> None:
         text = ""
+        nobody = True  # nobody to pair: the board's tools and the tabs have nothing to show
         if self.db is None:
             text = "No database is open."
         elif self.programme is None:
@@ -892,10 +897,16 @@ class PairingView(AreaView):
                 text = "Add mentees first: the programme has mentors but no mentees."
             elif self.preview is not None:
                 text = "This draft pairs nobody: see Unmatched below for why."
+                nobody = False
             else:
                 text = "No pairs yet: press Propose pairs."
+                nobody = False
+        else:
+            nobody = False
         self.empty_label.setText(text)
         self.board_stack.setCurrentWidget(self.empty_label if text else self.table)
+        for widget in (self.filters_bar, self.actions_bar, self.tabs):
+            widget.setVisible(not nobody)
 
     def _show_verdict(self) -> None:
         style = "plain"
@@ -1512,7 +1523,7 @@ class PairingView(AreaView):
                     notes.append("partners before")
                 if places <= 0 and mentor.id in weakest:
                     lowest, _id, name = weakest[mentor.id]
-                    notes.append(f"full: their draft with {name} ({lowest:g}) makes way")
+                    notes.append(f"full: {name} ({lowest:g}) would lose this mentor")
             score = (score_pair(mentor, mentee, settings.criteria, on=pool.on).tenths / 10
                      if reason is None else None)
             note = reason or "; ".join(notes)
