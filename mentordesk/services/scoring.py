@@ -535,8 +535,8 @@ class ScoreTable:
 _INFEASIBLE = -1_000_000
 # Pairs scored at once: about 11 MB of working arrays, whatever the cohort's size.
 _CHUNK_PAIRS = 1 << 19
-# Integers below this are exact in float32, and so is a float32 matmul summing them.
-_FLOAT32_EXACT = 1 << 24
+# Codes below this add up in int16 (half the memory traffic of int32).
+_SHORT_CODES = 1 << 15
 
 _Key = Callable[[Person], Hashable]
 _PartScore = Callable[[Person, Person], int]
@@ -592,20 +592,24 @@ def _kind_table(people: Sequence[Person], key: _Key, parts: Sequence[tuple[_Key,
 
 @dataclass(frozen=True)
 class _Codes:
-    """Skills, goals and interests of every pair as one matrix product.
+    """Skills, goals and interests of every pair as a sum of a few precomputed rows.
 
-    ``coefficients[i] @ features[:, j]`` is the position in ``points`` of pair (j, i)'s
-    complementary skills, shared interests and diversity-of-skills points:
-    ``base[i] + goal numerator + radix * (skills + width[i] * interests)``, where the goal
-    numerator is the mentor's levels in the mentee's first goals times :data:`GOAL_WEIGHTS`,
-    ``skills`` the mentee's strong skills the mentor is strong in (``width[i] - 1`` when the
-    mentor has none) and ``interests`` the interests in common. ``base[i]`` starts the
-    block of points for mentees with the same number of goals, of strong skills and of
-    interests that any mentor shares.
+    Pair (j, i)'s complementary skills, shared interests and diversity-of-skills points
+    are ``points[code]``, where ``code = base[i] + rows[slots[i, 0], j] + ... +
+    rows[slots[i, filled[i] - 1], j]``, that is ``base[i] + goal numerator + radix *
+    (skills + width * interests)``: the goal numerator is the mentor's levels in the
+    mentee's first goals times :data:`GOAL_WEIGHTS` (a row per goal and weight), ``skills``
+    the mentee's strong skills that the mentor is strong in (a row per skill), or
+    ``width - 1`` when the mentor has none (one row), and ``interests`` the interests in
+    common (a row per interest). ``base[i]`` starts the block of ``points`` for mentees
+    with as many goals counted, and with or without strong skills. Whole numbers
+    throughout: exact, and no BLAS (whose threads crawl when the cores are busy).
     """
 
-    features: npt.NDArray[np.floating[Any]]
-    coefficients: npt.NDArray[np.floating[Any]]
+    rows: npt.NDArray[np.signedinteger[Any]]
+    slots: npt.NDArray[np.intp]
+    filled: npt.NDArray[np.intp]
+    base: npt.NDArray[np.signedinteger[Any]]
     points: npt.NDArray[np.int32]
 
 
@@ -614,102 +618,99 @@ def _codes(mentors: Sequence[Person], mentees: Sequence[Person],
     counted = len(GOAL_WEIGHTS)
     wanted = {goal for e in mentees for goal in e.goals[:counted]}
     strong_e = [_strong_skills(e) for e in mentees]
+    strong_m = [_strong_skills(m) for m in mentors]
     strong_wanted = set().union(*strong_e)
     liked = {x for e in mentees for x in e.interests}
 
-    level_col: dict[str, int] = {}
-    strong_col: dict[str, int] = {}
-    interest_col: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[int] = []
-    lowest = highest = 0
-    for j, m in enumerate(mentors):
+    # Mentors' levels, strong skills and interests that some mentee asks for.
+    level_of: dict[str, int] = {}
+    strong_of: dict[str, int] = {}
+    interest_of: dict[str, int] = {}
+    level_at: list[tuple[int, int, int]] = []
+    strong_at: list[tuple[int, int]] = []
+    interest_at: list[tuple[int, int]] = []
+    nobody_strong: list[int] = []
+    for j, (m, st) in enumerate(zip(mentors, strong_m, strict=True)):
         for name, level in m.skills.items():
             if level and name in wanted:
-                rows.append(level_col.setdefault(name, len(level_col)))
-                cols.append(j)
-                values.append(level)
-                lowest, highest = min(lowest, level), max(highest, level)
-        for x in m.interests:
-            if x in liked:
-                interest_col.setdefault(x, len(interest_col))
-    strong_m = [_strong_skills(m) for m in mentors]
-    for st in strong_m:
+                level_at.append((level_of.setdefault(name, len(level_of)), j, level))
         for name in st & strong_wanted:
-            strong_col.setdefault(name, len(strong_col))
+            strong_at.append((strong_of.setdefault(name, len(strong_of)), j))
+        if not st:
+            nobody_strong.append(j)
+        for x in m.interests & liked:
+            interest_at.append((interest_of.setdefault(x, len(interest_of)), j))
 
-    # Feature rows: levels, strong skills, "no strong skill", interests, a constant 1.
-    first_strong = len(level_col)
-    no_strong = first_strong + len(strong_col)
+    # What each mentee adds up: row numbers (0 adds nothing), and the widest mentee.
+    first_strong = 1 + len(GOAL_WEIGHTS) * len(level_of)
+    no_strong = first_strong + len(strong_of)
     first_interest = no_strong + 1
-    constant = first_interest + len(interest_col)
-    for j, (m, st) in enumerate(zip(mentors, strong_m, strict=True)):
-        mine = [first_strong + strong_col[s] for s in st if s in strong_col] if st else [no_strong]
-        mine.extend(first_interest + interest_col[x] for x in m.interests if x in interest_col)
-        rows.extend(mine)
-        cols.extend(repeat(j, len(mine)))
-        values.extend(repeat(1, len(mine)))
-    features = np.zeros((constant + 1, len(mentors)), dtype=np.float64)
-    features[rows, cols] = values
-    features[constant] = 1
-
-    # A goal numerator is between 6 times the lowest and 6 times the highest level.
-    low, high = sum(GOAL_WEIGHTS) * lowest, sum(GOAL_WEIGHTS) * highest
-    radix = high - low + 1
-    blocks: dict[tuple[int, bool, int, int], int] = {}
-    size = 0
-    rows, cols, values = [], [], []
-    for i, (e, st) in enumerate(zip(mentees, strong_e, strict=True)):
-        goals = e.goals[:counted]
-        for goal, weight in zip(goals, GOAL_WEIGHTS, strict=False):
-            col = level_col.get(goal)
-            if col is not None:
-                rows.append(i)
-                cols.append(col)
-                values.append(weight)
-        mine = [first_strong + strong_col[s] for s in st if s in strong_col]
-        width = len(mine) + 2 if st else 1
-        theirs = [first_interest + interest_col[x] for x in e.interests if x in interest_col]
-        kind = (len(goals), bool(st), len(mine), len(theirs))
-        start = blocks.get(kind)
-        if start is None:
-            start = blocks[kind] = size
-            size += radix * width * (len(theirs) + 1)
+    slots: list[list[int]] = []
+    widest = most_interests = 0
+    for e, st in zip(mentees, strong_e, strict=True):
+        mine = [1 + w * len(level_of) + level_of[goal]
+                for w, goal in enumerate(e.goals[:counted]) if goal in level_of]
+        shared = [first_strong + strong_of[name] for name in st if name in strong_of]
+        widest = max(widest, len(shared))
+        mine.extend(shared)
         if st:
             mine.append(no_strong)
-        rows.extend(repeat(i, len(mine) + len(theirs) + 1))
-        cols.extend((*mine, *theirs, constant))
-        values.extend(repeat(radix, len(mine) - bool(st)))
-        if st:
-            values.append(radix * (width - 1))
-        values.extend(repeat(radix * width, len(theirs)))
-        values.append(start - low)
-    coefficients = np.zeros((len(mentees), constant + 1), dtype=np.float64)
-    np.add.at(coefficients, (rows, cols), values)
+        common = [first_interest + interest_of[x] for x in e.interests if x in interest_of]
+        most_interests = max(most_interests, len(common))
+        mine.extend(common)
+        slots.append(mine)
+
+    # A goal numerator is between 6 times the lowest and 6 times the highest level.
+    levels = [level for _, _, level in level_at]
+    low = sum(GOAL_WEIGHTS) * min(0, min(levels, default=0))
+    high = sum(GOAL_WEIGHTS) * max(0, max(levels, default=0))
+    radix = high - low + 1
+    width = widest + 2  # 0 .. widest skills in common, or width - 1: the mentor has none
+    block = radix * width * (most_interests + 1)
+    size = block * (counted + 1) * 2
+    short = size + radix < _SHORT_CODES
+    dtype: type[np.signedinteger[Any]] = np.int16 if short else np.int32
+
+    rows = np.zeros((first_interest + len(interest_of), len(mentors)), dtype=dtype)
+    if level_at:
+        at, who, skill_level = (np.asarray(x, dtype=np.intp)
+                                for x in zip(*level_at, strict=True))
+        for w, weight in enumerate(GOAL_WEIGHTS):
+            rows[1 + w * len(level_of) + at, who] = weight * skill_level
+    if strong_at:
+        at, who = (np.asarray(x, dtype=np.intp) for x in zip(*strong_at, strict=True))
+        rows[first_strong + at, who] = radix
+    rows[no_strong, nobody_strong] = radix * (width - 1)
+    if interest_at:
+        at, who = (np.asarray(x, dtype=np.intp) for x in zip(*interest_at, strict=True))
+        rows[first_interest + at, who] = radix * width
+
+    filled = np.fromiter(map(len, slots), dtype=np.intp, count=len(slots))
+    deepest = int(filled.max(initial=0))
+    padded: list[int] = []
+    for mine in slots:
+        padded.extend(mine)
+        padded.extend(repeat(0, deepest - len(mine)))
+    table = np.asarray(padded, dtype=np.intp).reshape(len(slots), deepest)
+    base = np.fromiter(((2 * min(len(e.goals), counted) + bool(st)) * block - low
+                        for e, st in zip(mentees, strong_e, strict=True)),
+                       dtype=dtype, count=len(mentees))
 
     skill_share = _diversity_shares(share["diversity"])[2]
-    complementary: dict[int, npt.NDArray[np.int32]] = {}
-    points = np.zeros(size, dtype=np.int32)
-    for (goals_counted, any_strong, strong, interests), start in blocks.items():
-        comp = complementary.get(goals_counted)
-        if comp is None:
-            den = 5 * sum(GOAL_WEIGHTS[:goals_counted])
-            comp = complementary[goals_counted] = np.array(
-                [_part(share["complementary_skills"], num, den) for num in range(low, high + 1)],
-                dtype=np.int32)
-        width = strong + 2 if any_strong else 1
-        skill = np.array([_skill_part(skill_share, k if any_strong and k <= strong else None)
-                          for k in range(width)], dtype=np.int32)
-        interest = np.array([_interest_part(share["shared_interests"], k)
-                             for k in range(interests + 1)], dtype=np.int32)
-        block = interest[:, None, None] + skill[None, :, None] + comp[None, None, :]
-        points[start:start + block.size] = block.ravel()
-
-    # Every partial sum of the product is at most the table's size plus the numerator's span.
-    exact32 = size + 2 * radix < _FLOAT32_EXACT
-    dtype = np.float32 if exact32 else np.float64
-    return _Codes(features.astype(dtype), coefficients.astype(dtype), points)
+    interest = np.array([_interest_part(share["shared_interests"], k)
+                         for k in range(most_interests + 1)], dtype=np.int32)
+    skills = np.array([_skill_part(skill_share, None if k == width - 1 else k)
+                       for k in range(width)], dtype=np.int32)
+    points = np.zeros((counted + 1, 2, most_interests + 1, width, radix), dtype=np.int32)
+    for goals in range(counted + 1):
+        den = 5 * sum(GOAL_WEIGHTS[:goals])
+        complementary = np.array([_part(share["complementary_skills"], num, den)
+                                  for num in range(low, high + 1)], dtype=np.int32)
+        for any_strong in (False, True):
+            points[goals, int(any_strong)] = (
+                interest[:, None, None] + complementary[None, None, :]
+                + (skills[None, :, None] if any_strong else 0))
+    return _Codes(rows, table, filled, base, points.reshape(-1))
 
 
 def _excluded(mentors: Sequence[Person], mentees: Sequence[Person],
@@ -755,10 +756,10 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
 
     Points that depend only on department and level, or only on location, time zone and
     languages, are computed once per two distinct values and looked up per pair; skills,
-    goals and interests are counted for many pairs at once by a matrix product whose
-    result indexes a table of points (see :class:`_Codes`). Mentees are scored a few
-    hundred at a time, so memory stays bounded; ``progress`` and ``cancelled`` are called
-    between those chunks.
+    goals and interests are added up for many pairs at once, a few precomputed rows per
+    mentee, into a code that indexes a table of points (see :class:`_Codes`). Mentees are
+    scored a few hundred at a time, so memory stays bounded; ``progress`` and
+    ``cancelled`` are called between those chunks.
 
     Raises:
         UserError: when ``cancelled()`` became true.
@@ -807,7 +808,8 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
         raise ValueError("skill levels must be from 0 to 5")
 
     rows = max(1, min(count, _CHUNK_PAIRS // n))
-    product = np.empty((rows, n), dtype=codes.features.dtype)
+    code = np.empty((rows, n), dtype=codes.rows.dtype)
+    part = np.empty((rows, n), dtype=codes.rows.dtype)
     index = np.empty((rows, n), dtype=np.intp)
     totals = np.empty((rows, n), dtype=np.int32)
     extra = np.empty((rows, n), dtype=np.int32)
@@ -823,8 +825,20 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
         stop = min(start + rows, count)
         size = stop - start
         total = totals[:size]
-        np.matmul(codes.coefficients[start:stop], codes.features, out=product[:size])
-        np.copyto(index[:size], product[:size], casting="unsafe")
+        here = code[:size]
+        np.copyto(here, codes.base[start:stop, None])
+        filled = codes.filled[start:stop]
+        for slot in range(codes.slots.shape[1]):
+            having = np.flatnonzero(filled > slot)
+            if 2 * having.size >= size:  # most mentees: add row 0 (zeros) for the others
+                np.take(codes.rows, codes.slots[start:stop, slot], axis=0, out=part[:size],
+                        mode="clip")
+                here += part[:size]
+            elif having.size:
+                here[having] += codes.rows[codes.slots[start + having, slot]]
+            else:
+                break
+        np.copyto(index[:size], here)
         np.take(codes.points, index[:size], out=total, mode="clip")
         np.take(rank_table[rank_of_mentee[start:stop]], rank_of_mentor, axis=1,
                 out=extra[:size], mode="clip")

@@ -421,7 +421,7 @@ def test_score_all_is_score_pair_and_why_not_in_mentee_order(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(cohort_people, min_size=1, max_size=6),
        st.lists(cohort_people, min_size=1, max_size=9), weights, st.integers(1, 20))
-def test_score_all_in_small_chunks_and_in_float64_gives_the_same_table(
+def test_score_all_in_small_chunks_and_in_int32_gives_the_same_table(
         mentors: list[Person], mentees: list[Person], criteria: Criteria,
         chunk: int) -> None:
     expected = brute_force(mentors, mentees, criteria, JANUARY)
@@ -431,7 +431,7 @@ def test_score_all_in_small_chunks_and_in_float64_gives_the_same_table(
         table = score_all(mentors, mentees, criteria, on=JANUARY,
                           progress=lambda done, total: seen.append((done, total)))
         assert rows(table) == expected
-        patch.setattr(scoring, "_FLOAT32_EXACT", 0)
+        patch.setattr(scoring, "_SHORT_CODES", 0)
         assert rows(score_all(mentors, mentees, criteria, on=JANUARY)) == expected
     rows_per_chunk = max(1, chunk // len(mentors))
     assert [done for done, _ in seen] == [
