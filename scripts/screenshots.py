@@ -1,11 +1,12 @@
 """Take the screenshots in docs/ from a demo database: ``python scripts/screenshots.py OUT_DIR``.
 
 Builds the real main window on a fresh database holding the demo programme, visits the
-Participants and Programme areas, opens the participant dialog, walks the import wizard
-through a messy HR export (title rows, semicolons, Windows-1252, a few bad rows) and opens
-the erase confirmation, saving each as a PNG. Run it under Xvfb
-(``xvfb-run -a -s "-screen 0 1440x900x24" ...``) for real fonts and styling, or with
-``QT_QPA_PLATFORM=offscreen``.
+Participants and Programme areas, proposes pairs in the Pairing area (the board, the
+unmatched, a draft preview with other weights, the swap dialog), opens the participant
+dialog, walks the import wizard through a messy HR export (title rows, semicolons,
+Windows-1252, a few bad rows) and opens the erase confirmation, saving each as a PNG. Run
+it under Xvfb (``xvfb-run -a -s "-screen 0 1440x900x24" ...``) for real fonts and styling,
+or with ``QT_QPA_PLATFORM=offscreen``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mentordesk.ui.dialogs.erase_dialog import EraseDialog
 from mentordesk.ui.dialogs.import_wizard import ImportWizard
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.opening import app_icon
+from mentordesk.ui.views.pairing_view import PairingView
 from mentordesk.ui.views.participants_view import ParticipantsView
 
 
@@ -66,7 +68,8 @@ def main() -> int:
         save(window, out / "participants.png")
         window.show_area("programme")
         save(window, out / "programme.png")
-        window.show_area("pairing")
+        save_pairing(window, out)
+        window.show_area("checkins")
         save(window, out / "placeholder.png")
         window.show_area("participants")
         view.edit_selected()
@@ -103,6 +106,31 @@ def main() -> int:
         erase.reject()
         window.close()
     return 0
+
+
+def save_pairing(window: MainWindow, out: Path) -> None:
+    """pairing.png (proposed), pairing-unmatched.png, pairing-preview.png, pairing-swap.png."""
+    view = window.show_area("pairing")
+    assert isinstance(view, PairingView)
+    task = view.propose()
+    while task is not None and not task.finished:
+        wait(50)
+    view.table.selectRow(0)
+    save(window, out / "pairing.png")
+    view.tabs.setCurrentIndex(1)
+    save(window, out / "pairing-unmatched.png")
+    view.tabs.setCurrentIndex(0)
+    view.criteria.set_weight("complementary_skills", 0)
+    view.criteria.set_weight("location", 10)
+    view.run_preview()
+    view.table.selectRow(0)
+    save(window, out / "pairing-preview.png")
+    view.reset()
+    view.table.selectRow(1)
+    dialog = view.swap_mentor()
+    assert dialog is not None
+    save(dialog, out / "pairing-swap.png")
+    dialog.reject()
 
 
 def wait_idle(wizard: ImportWizard) -> None:
