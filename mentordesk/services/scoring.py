@@ -533,8 +533,8 @@ class ScoreTable:
 
 
 _INFEASIBLE = -1_000_000
-# Pairs scored at once: about 11 MB of working arrays, whatever the cohort's size.
-_CHUNK_PAIRS = 1 << 19
+# Pairs scored at once: about 4 MB of working arrays, whatever the cohort's size.
+_CHUNK_PAIRS = 1 << 17
 # Codes below this add up in int16 (half the memory traffic of int32).
 _SHORT_CODES = 1 << 15
 
