@@ -317,11 +317,16 @@ def test_the_unmatched_show_why_and_can_be_given_a_mentor(qtbot: QtBot, window: 
     assert all("at capacity" in reason for reason in reasons)
     assert view.unmatched_proxy.index(0, 2).data().startswith("All ")
     view.tabs.setCurrentIndex(1)
-    view.unmatched_table.selectRow(0)
     mentee_id = view.unmatched_proxy.index(0, 0).data(Role.ID)
+    cell = view.unmatched_table.visualRect(view.unmatched_proxy.index(0, 0)).center()
+    viewport = view.unmatched_table.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton,
+                     pos=cell)  # type: ignore[no-untyped-call]
     assert view.choose_mentor_button.isEnabled()
-    dialog = view.choose_mentor_for_unmatched()
-    assert dialog is not None
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton,
+                      pos=cell)  # type: ignore[no-untyped-call]
+    dialog = view.swap_dialog
+    assert dialog is not None and dialog.isVisible()
     target = next(dialog.model.row_at(r) for r in range(dialog.model.rowCount())
                   if dialog.model.row_at(r).allowed)
     assert "would lose this mentor" in target.note  # every mentor is full of drafts

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
+    QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -660,7 +662,7 @@ class PairingView(AreaView):
             unmatched_header.setSectionResizeMode(column,
                                                   QHeaderView.ResizeMode.ResizeToContents)
         self.unmatched_table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.unmatched_table.doubleClicked.connect(self.choose_mentor_for_unmatched)
+        self.unmatched_table.doubleClicked.connect(self._on_unmatched_table_double_clicked)
         self.unmatched_table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.unmatched_table.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.unmatched_note = QLabel()
@@ -1446,6 +1448,11 @@ class PairingView(AreaView):
         if member is None:
             return None
         return self._open_swap(mentee_id, member.name, row)
+
+    def _on_unmatched_table_double_clicked(self, index: QModelIndex | QPersistentModelIndex,
+                                           ) -> None:
+        if index.isValid() and self.choose_mentor_button.isEnabled():
+            self.choose_mentor_for_unmatched()
 
     def choose_mentor_for_unmatched(self) -> SwapMentorDialog | None:
         """Open the mentor chooser for the unmatched mentee selected."""
