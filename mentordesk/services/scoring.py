@@ -538,8 +538,14 @@ _CHUNK_PAIRS = 1 << 17
 # Codes below this add up in int16 (half the memory traffic of int32).
 _SHORT_CODES = 1 << 15
 
+# A table of kinds of mentee x kinds of mentor up to this size (4 MB) holds every part
+# that depends on them; above it, each part is looked up on its own.
+_KIND_CELLS = 1 << 20
+
 _Key = Callable[[Person], Hashable]
 _PartScore = Callable[[Person, Person], int]
+# Points of a part for people with distinct keys, indexed [mentee, mentor].
+_PartTable = Callable[[list[Person]], npt.NDArray[np.int32]]
 
 
 def _rank_key(p: Person) -> Hashable:
@@ -548,6 +554,14 @@ def _rank_key(p: Person) -> Hashable:
 
 def _place_key(p: Person) -> Hashable:
     return (p.location.strip().casefold(), p.timezone, p.languages)
+
+
+def _department(p: Person) -> str:
+    return p.department.strip().casefold()
+
+
+def _location_key(p: Person) -> str:
+    return p.location.strip().casefold()
 
 
 def _kinds(people: Iterable[Person], key: _Key) -> tuple[list[int], list[Person]]:
@@ -565,29 +579,65 @@ def _kinds(people: Iterable[Person], key: _Key) -> tuple[list[int], list[Person]
     return kinds, examples
 
 
-def _kind_table(people: Sequence[Person], key: _Key, parts: Sequence[tuple[_Key, _PartScore]],
-                ) -> tuple[list[int], npt.NDArray[np.int32]]:
-    """Each person's kind and the points of a kind of mentor for a kind of mentee.
+def _each_pair(score: _PartScore) -> _PartTable:
+    """A part scored by ``score(mentor, mentee)`` for each two people."""
+    def table(people: list[Person]) -> npt.NDArray[np.int32]:
+        return np.array([[score(m, e) for m in people] for e in people],
+                        dtype=np.int32).reshape(len(people), len(people))
+    return table
+
+
+def _known(people: list[Person], key: Callable[[Person], str]) -> npt.NDArray[np.bool_]:
+    return np.fromiter((bool(key(p)) for p in people), dtype=bool, count=len(people))
+
+
+def _when_different(points: int, key: Callable[[Person], str]) -> _PartTable:
+    """``points`` when both keys are known (not empty) and differ (see :func:`_differ`)."""
+    def table(people: list[Person]) -> npt.NDArray[np.int32]:
+        known = _known(people, key)
+        differ = known[:, None] & known[None, :] & ~np.eye(len(people), dtype=bool)
+        return np.where(differ, points, 0).astype(np.int32)
+    return table
+
+
+def _when_same(points: int, key: Callable[[Person], str]) -> _PartTable:
+    """``points`` when the key is known (not empty) and the same for both."""
+    def table(people: list[Person]) -> npt.NDArray[np.int32]:
+        return np.diag(np.where(_known(people, key), points, 0)).astype(np.int32)
+    return table
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Points by a kind of mentee and a kind of mentor: ``table[mentee kind, mentor kind]``."""
+
+    mentee_kind: npt.NDArray[np.intp]
+    mentor_kind: npt.NDArray[np.intp]
+    table: npt.NDArray[np.int32]
+
+
+def _lookups(mentors: Sequence[Person], mentees: Sequence[Person], key: _Key,
+             parts: Sequence[tuple[_Key, _PartTable]]) -> list[_Lookup]:
+    """The points of some parts, looked up per pair: together when few kinds, else apart.
 
     Args:
-        people: mentors and mentees together.
         key: what makes two people the same kind (every part's key must follow from it).
-        parts: each part's key and its ``score(mentor, mentee)``, which depends only on
-            that key; it is computed once per two distinct values, not per two kinds.
-
-    Returns:
-        Each person's kind, and the table ``[mentee kind, mentor kind]``: the sum of the
-        parts.
+        parts: each part's key, and its table for people with distinct keys, computed
+            once per two distinct values, not per two people.
     """
-    kinds, examples = _kinds(people, key)
-    table = np.zeros((len(examples), len(examples)), dtype=np.int32)
-    for part_key, score in parts:
-        values, representatives = _kinds(examples, part_key)
-        points = np.array([[score(m, e) for m in representatives] for e in representatives],
-                          dtype=np.int32).reshape(len(representatives), len(representatives))
-        which = np.asarray(values, dtype=np.intp)
-        table += points[np.ix_(which, which)]
-    return kinds, table
+    kinds, examples = _kinds([*mentors, *mentees], key)
+    kind = np.asarray(kinds, dtype=np.intp)
+    tables = []
+    for part_key, table_of in parts:
+        numbers, representatives = _kinds(examples, part_key)
+        tables.append((np.asarray(numbers, dtype=np.intp), table_of(representatives)))
+    n = len(mentors)
+    if len(examples) ** 2 > _KIND_CELLS:
+        return [_Lookup(values[kind[n:]], values[kind[:n]], table) for values, table in tables]
+    together = np.zeros((len(examples), len(examples)), dtype=np.int32)
+    for values, table in tables:
+        together += table[np.ix_(values, values)]
+    return [_Lookup(kind[n:], kind[:n], together)]
 
 
 @dataclass(frozen=True)
@@ -774,36 +824,29 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
         raise UserError("Cancelled: no pairs were scored.")
 
     dept_share, level_share, _ = _diversity_shares(share["diversity"])
-    everyone = [*mentors, *mentees]
-    rank_parts: list[tuple[_Key, _PartScore]] = [
-        (lambda p: p.department.strip().casefold(),
-         lambda m, e: _cross_functional(share["cross_functional"], m, e).tenths
-         + dept_share * _differ(m.department, e.department)),
-        (lambda p: p.level_rank,
-         lambda m, e: _experience_gap(share["experience_gap"], criteria.preferred_gap,
-                                      m, e).tenths + level_share * _level_differs(m, e)),
+    lookups = [
+        *_lookups(mentors, mentees, _rank_key, [
+            (_department, _when_different(share["cross_functional"] + dept_share,
+                                           _department)),
+            (lambda p: p.level_rank, _each_pair(
+                lambda m, e: _experience_gap(share["experience_gap"], criteria.preferred_gap,
+                                             m, e).tenths
+                + level_share * _level_differs(m, e))),
+        ]),
+        *_lookups(mentors, mentees, _place_key, [
+            (_location_key, _when_same(share["location"], _location_key)),
+            (lambda p: p.timezone, _each_pair(
+                lambda m, e: _timezone_overlap(share["timezone_overlap"], on, m, e).tenths)),
+            (lambda p: p.languages, _each_pair(
+                lambda m, e: _INFEASIBLE
+                if m.languages and e.languages and not m.languages & e.languages else 0)),
+        ]),
     ]
-    place_parts: list[tuple[_Key, _PartScore]] = [
-        (lambda p: p.location.strip().casefold(),
-         lambda m, e: _location(share["location"], m, e).tenths),
-        (lambda p: p.timezone,
-         lambda m, e: _timezone_overlap(share["timezone_overlap"], on, m, e).tenths),
-        (lambda p: p.languages,
-         lambda m, e: _INFEASIBLE
-         if m.languages and e.languages and not m.languages & e.languages else 0),
-    ]
-    rank_kind, rank_table = _kind_table(everyone, _rank_key, rank_parts)
-    place_kind, place_table = _kind_table(everyone, _place_key, place_parts)
-    rank_of_mentor = np.asarray(rank_kind[:n], dtype=np.intp)
-    rank_of_mentee = np.asarray(rank_kind[n:], dtype=np.intp)
-    place_of_mentor = np.asarray(place_kind[:n], dtype=np.intp)
-    place_of_mentee = np.asarray(place_kind[n:], dtype=np.intp)
     codes = _codes(mentors, mentees, share)
     refused_mentee, refused_mentor = _excluded(mentors, mentees, forbidden,
                                                previous_partners, avoid_previous)
-    feasible_places = place_table[place_table >= 0]
-    highest = (int(codes.points.max(initial=0)) + int(rank_table.max(initial=0))
-               + int(feasible_places.max(initial=0)))
+    highest = int(codes.points.max(initial=0)) + sum(
+        int(lookup.table.max(initial=0)) for lookup in lookups)
     if highest > np.iinfo(np.int16).max:
         raise ValueError("skill levels must be from 0 to 5")
 
@@ -840,12 +883,10 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
                 break
         np.copyto(index[:size], here)
         np.take(codes.points, index[:size], out=total, mode="clip")
-        np.take(rank_table[rank_of_mentee[start:stop]], rank_of_mentor, axis=1,
-                out=extra[:size], mode="clip")
-        total += extra[:size]
-        np.take(place_table[place_of_mentee[start:stop]], place_of_mentor, axis=1,
-                out=extra[:size], mode="clip")
-        total += extra[:size]
+        for lookup in lookups:
+            np.take(lookup.table[lookup.mentee_kind[start:stop]], lookup.mentor_kind, axis=1,
+                    out=extra[:size], mode="clip")
+            total += extra[:size]
         first, last = np.searchsorted(refused_mentee, (start, stop))
         total[refused_mentee[first:last] - start, refused_mentor[first:last]] = _INFEASIBLE
         keep = total >= 0

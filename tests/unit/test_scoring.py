@@ -421,7 +421,7 @@ def test_score_all_is_score_pair_and_why_not_in_mentee_order(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(cohort_people, min_size=1, max_size=6),
        st.lists(cohort_people, min_size=1, max_size=9), weights, st.integers(1, 20))
-def test_score_all_in_small_chunks_and_in_int32_gives_the_same_table(
+def test_score_all_in_small_chunks_int32_and_parts_apart_gives_the_same_table(
         mentors: list[Person], mentees: list[Person], criteria: Criteria,
         chunk: int) -> None:
     expected = brute_force(mentors, mentees, criteria, JANUARY)
@@ -431,7 +431,9 @@ def test_score_all_in_small_chunks_and_in_int32_gives_the_same_table(
         table = score_all(mentors, mentees, criteria, on=JANUARY,
                           progress=lambda done, total: seen.append((done, total)))
         assert rows(table) == expected
+        # int32 codes, and each part of department, level and place looked up apart.
         patch.setattr(scoring, "_SHORT_CODES", 0)
+        patch.setattr(scoring, "_KIND_CELLS", 0)
         assert rows(score_all(mentors, mentees, criteria, on=JANUARY)) == expected
     rows_per_chunk = max(1, chunk // len(mentors))
     assert [done for done, _ in seen] == [
@@ -478,3 +480,16 @@ def test_every_pair_refused_gives_an_empty_table() -> None:
     polish = [person(40 + n, "Ola", languages=frozenset({"polish"})) for n in range(3)]
     table = score_all(polish, [SAM, LEE], Criteria(), on=JANUARY)
     assert len(table) == 0
+
+
+def test_many_departments_and_levels_are_looked_up_part_by_part() -> None:
+    # 1,200 kinds of department and level: too many for one table of kinds x kinds.
+    rng = random.Random(5)
+    cohort = [person(n, f"P{n}", department=f"Team {n % 600} ", level_rank=n % 2,
+                     location=rng.choice(["London", "london", "", "Warsaw"]),
+                     timezone=rng.choice(["UTC", "Asia/Kolkata"]),
+                     skills={"python": rng.randint(0, 5)}, goals=("python",))
+              for n in range(1, 1_201)]
+    mentors, mentees = cohort[::40], cohort
+    table = score_all(mentors, mentees, Criteria(), on=JANUARY)
+    assert rows(table) == brute_force(mentors, mentees, Criteria(), JANUARY)
