@@ -1,7 +1,8 @@
 """How well a mentor suits a mentee: weighted criteria, hard constraints and plain explanations.
 
-Pure Python, no Qt and no database: the pairing service loads people, turns them into
-:class:`Person` values with :func:`person_from_record`, and asks this module for scores.
+Plain Python (and numpy for :func:`score_all`), no Qt and no database: the pairing
+service loads people, turns them into :class:`Person` values with
+:func:`person_from_record`, and asks this module for scores.
 
 How a score is made (the normalisation):
 
@@ -808,8 +809,9 @@ def score_all(mentors: Sequence[Person], mentees: Sequence[Person], criteria: Cr
     languages, are computed once per two distinct values and looked up per pair; skills,
     goals and interests are added up for many pairs at once, a few precomputed rows per
     mentee, into a code that indexes a table of points (see :class:`_Codes`). Mentees are
-    scored a few hundred at a time, so memory stays bounded; ``progress`` and
-    ``cancelled`` are called between those chunks.
+    scored in chunks of about 130,000 pairs, so working memory stays small; ``progress``
+    and ``cancelled`` are called between chunks. The result holds 10 bytes per feasible
+    pair.
 
     Raises:
         UserError: when ``cancelled()`` became true.
