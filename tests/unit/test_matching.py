@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from mentordesk.services import matching
 from mentordesk.services.matching import Solution, check_certificate, solve
 
 Pairs = list[tuple[int, int, int]]  # (mentee, mentor, score)
@@ -36,9 +41,15 @@ def _arrays(pairs: Pairs) -> tuple[list[int], list[int], list[int]]:
     return [j for _, j, _ in pairs], [i for i, _, _ in pairs], [s for _, _, s in pairs]
 
 
-def _solve(n: int, capacities: list[int], pairs: Pairs, **options: Any) -> Solution:
+def _solve(n: int, capacities: list[int], pairs: Pairs, *, pruned: bool = False,
+           **options: Any) -> Solution:
+    """Solve; ``pruned`` starts from each mentee's best few only, so pricing has work to do."""
     mentor, mentee, score = _arrays(pairs)
-    return solve(n, capacities, mentor, mentee, score, **options)
+    if not pruned:
+        return solve(n, capacities, mentor, mentee, score, **options)
+    with mock.patch.object(matching, "DIAGONAL_WIDTH", 0):
+        return solve(n, capacities, mentor, mentee, score, candidates_per_mentor=0,
+                     **options)
 
 
 def _assignments(n: int, capacities: list[int], pairs: Pairs,
@@ -88,7 +99,7 @@ def _check(n: int, capacities: list[int], pairs: Pairs, solution: Solution,
 @given(instances())
 def test_optimum_equals_brute_force(instance: tuple[int, list[int], Pairs]) -> None:
     n, capacities, pairs = instance
-    solution = _solve(n, capacities, pairs, candidates_per_mentee=2)
+    solution = _solve(n, capacities, pairs, candidates_per_mentee=2, pruned=True)
     _valid(n, capacities, pairs, solution)
     assert solution.certified
     assert _check(n, capacities, pairs, solution)
@@ -99,7 +110,7 @@ def test_optimum_equals_brute_force(instance: tuple[int, list[int], Pairs]) -> N
 @given(instances())
 def test_max_matched_first_then_score(instance: tuple[int, list[int], Pairs]) -> None:
     n, capacities, pairs = instance
-    solution = _solve(n, capacities, pairs, max_matched=True, candidates_per_mentee=2)
+    solution = _solve(n, capacities, pairs, max_matched=True, candidates_per_mentee=2, pruned=True)
     _valid(n, capacities, pairs, solution)
     assert solution.certified
     assert _check(n, capacities, pairs, solution, max_matched=True)
@@ -120,7 +131,7 @@ def test_required_pairs_are_kept(instance: tuple[int, list[int], Pairs],
                 and load[j] < capacities[j]:
             required.append((i, j))
             load[j] += 1
-    solution = _solve(n, capacities, pairs, required=required, candidates_per_mentee=1)
+    solution = _solve(n, capacities, pairs, required=required, candidates_per_mentee=1, pruned=True)
     _valid(n, capacities, pairs, solution)
     assert set(required) <= set(solution.pairs)
     assert solution.certified
@@ -164,7 +175,7 @@ def _crafted() -> tuple[int, list[int], Pairs]:
 
 def test_pruned_candidates_are_priced_and_resolved_until_certified() -> None:
     n, capacities, pairs = _crafted()
-    solution = _solve(n, capacities, pairs, candidates_per_mentee=1)
+    solution = _solve(n, capacities, pairs, candidates_per_mentee=1, pruned=True)
     assert solution.certified
     assert solution.certificate.rounds > 1
     assert solution.total == 19
@@ -207,4 +218,103 @@ def test_max_matched_trades_score_for_people() -> None:
     assert (best_score.matched, best_score.total, best_score.unmatched) == (1, 10, (1,))
     most_people = _solve(2, [1, 1], pairs, max_matched=True)
     assert (most_people.matched, most_people.total) == (2, 2)
-    assert most_people.certified and most_people.certificate.offset == 10 + 1 + 1
+    # The offset is more than any assignment's total: the best score times the most pairs.
+    assert most_people.certified and most_people.certificate.offset == 10 * 2 + 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances())
+def test_default_candidates_equal_brute_force(instance: tuple[int, list[int], Pairs]) -> None:
+    n, capacities, pairs = instance
+    solution = _solve(n, capacities, pairs)
+    _valid(n, capacities, pairs, solution)
+    assert solution.certified
+    assert solution.total == max(total for _, total, _ in _assignments(n, capacities, pairs))
+
+
+@contextmanager
+def _without_matrix() -> Iterator[None]:
+    """Solve from the caller's arrays instead of a dense score matrix (few feasible pairs)."""
+    with mock.patch.object(matching, "DENSE_ALWAYS_CELLS", 0), \
+            mock.patch.object(matching, "DENSE_MIN_DENSITY", 2.0):
+        yield
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.booleans())
+def test_without_the_score_matrix_equals_brute_force(instance: tuple[int, list[int], Pairs],
+                                                     max_matched: bool) -> None:
+    n, capacities, pairs = instance
+    with _without_matrix():
+        solution = _solve(n, capacities, pairs, max_matched=max_matched,
+                          candidates_per_mentee=1, pruned=True)
+    _valid(n, capacities, pairs, solution)
+    assert solution.certified
+    assert _check(n, capacities, pairs, solution, max_matched=max_matched)
+    best = max((matched, total) if max_matched else (0, total)
+               for matched, total, _ in _assignments(n, capacities, pairs))
+    assert (solution.matched if max_matched else 0, solution.total) == best
+
+
+def _lsa_total(feasible: npt.NDArray[np.bool_], scores: npt.NDArray[np.int64],
+               capacity: int) -> int:
+    slots = np.repeat(np.where(feasible, scores, 0), capacity, axis=1).astype(float)
+    rows, cols = linear_sum_assignment(slots, maximize=True)
+    return int(slots[rows, cols].sum())
+
+
+@pytest.mark.parametrize("kind", ["random", "sparse", "equal", "few values", "agreeing",
+                                  "similar"])
+def test_hard_shapes_equal_linear_sum_assignment(kind: str) -> None:
+    """Ties, few feasible pairs and everyone agreeing on the best mentors: still optimal."""
+    rng = np.random.default_rng(7)
+    n, m, capacity = 240, 120, 2
+    feasible = rng.random((n, m)) < (0.05 if kind == "sparse" else 0.9)
+    a, b = rng.random(n), rng.random(m)
+    scores = {
+        "random": rng.integers(0, 1001, (n, m)),
+        "sparse": rng.integers(0, 1001, (n, m)),
+        "equal": np.full((n, m), 500),
+        "few values": rng.integers(0, 3, (n, m)) * 100,
+        "agreeing": (1000 * np.outer(a, b)).astype(np.int64),
+        "similar": (1000 - 1000 * np.abs(a[:, None] - b[None, :])).astype(np.int64),
+    }[kind]
+    mentee, mentor = np.nonzero(feasible)
+    expected = _lsa_total(feasible, scores, capacity)
+    for matrix in (True, False):
+        with contextlib.nullcontext() if matrix else _without_matrix():
+            solution = solve(n, [capacity] * m, mentor.astype(np.int32),
+                             mentee.astype(np.int32), scores[mentee, mentor].astype(np.int16))
+        assert solution.certified
+        assert solution.total == expected
+        assert all(feasible[i, j] for i, j in solution.pairs)
+
+
+def test_numpy_arrays_of_any_integer_type_are_taken_as_they_are() -> None:
+    n, capacities, pairs = _crafted()
+    mentor, mentee, score = _arrays(pairs)
+    plain = solve(n, capacities, mentor, mentee, score)
+    for index, tenths in ((np.int32, np.int16), (np.int64, np.uint16), (np.uint16, np.int32)):
+        typed = solve(n, np.array(capacities, dtype=np.int32), np.array(mentor, dtype=index),
+                      np.array(mentee, dtype=index), np.array(score, dtype=tenths))
+        assert typed.pairs == plain.pairs and typed.total == plain.total and typed.certified
+    with pytest.raises(ValueError, match="whole numbers"):
+        solve(n, capacities, mentor, mentee, [float(s) for s in score])
+
+
+def test_a_pair_listed_twice_counts_with_its_higher_score() -> None:
+    pairs = [(0, 0, 3), (0, 0, 9), (1, 0, 5), (1, 1, 1)]
+    for matrix in (True, False):
+        with contextlib.nullcontext() if matrix else _without_matrix():
+            solution = _solve(2, [1, 1], pairs)
+        assert solution.certified
+        assert (solution.pairs, solution.total) == (((0, 0), (1, 1)), 10)
+        assert _check(2, [1, 1], pairs, solution)
+
+
+def test_every_score_zero_leaves_everyone_unmatched_unless_max_matched() -> None:
+    pairs = [(i, j, 0) for i in range(4) for j in range(2)]
+    nobody = _solve(4, [1, 2], pairs)
+    assert (nobody.matched, nobody.total, nobody.certified) == (0, 0, True)
+    everyone = _solve(4, [1, 2], pairs, max_matched=True)
+    assert (everyone.matched, everyone.total, everyone.certified) == (3, 0, True)
