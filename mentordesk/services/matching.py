@@ -70,6 +70,8 @@ DENSE_ALWAYS_CELLS = 1 << 22
 # The first flow also gets, for each mentee, the mentors this far around the same rank by
 # average score (see _Pricing._diagonal).
 DIAGONAL_WIDTH = 2
+# When not every circle can be filled, how many times circles are given up to fill others.
+UNFILLED_ROUNDS = 8
 # Threshold ties may give a mentee or mentor more candidates than asked; beyond this many
 # times the number asked for in all, the candidates are picked exactly instead.
 TIE_SLACK = 3
@@ -215,7 +217,9 @@ def _scores_of(p: _Problem, mentee: IntArray, mentor: IntArray) -> IntArray:
 
 def _prepare(n_mentees: int, lower: npt.ArrayLike, upper: npt.ArrayLike,
              mentor_idx: npt.ArrayLike, mentee_idx: npt.ArrayLike, scores: npt.ArrayLike,
-             required: Iterable[tuple[int, int]], max_matched: bool) -> _Problem:
+             required: Iterable[tuple[int, int]], max_matched: bool,
+             who: str = "mentor") -> _Problem:
+    """Validate; ``who`` names a mentor in messages (a circle's leader for circles)."""
     high = _as_int(upper, "capacities").astype(np.int64)
     low = _as_int(lower, "minimum sizes").astype(np.int64)
     mentor = _as_int(mentor_idx, "mentor_idx")
@@ -228,7 +232,7 @@ def _prepare(n_mentees: int, lower: npt.ArrayLike, upper: npt.ArrayLike,
     if n_mentees < 0 or (high < 0).any() or (low < 0).any():
         raise ValueError("counts and capacities must not be negative")
     if (low > high).any():
-        raise ValueError(f"mentor {int(np.argmax(low > high))} has a minimum above its maximum")
+        raise ValueError(f"{who} {int(np.argmax(low > high))} has a minimum above its maximum")
     top = 0
     if score.size:
         if mentee.min() < 0 or mentee.max() >= n_mentees:
@@ -249,18 +253,18 @@ def _prepare(n_mentees: int, lower: npt.ArrayLike, upper: npt.ArrayLike,
             if not 0 <= i < n_mentees or not free[i]:
                 raise ValueError(f"required mentee {i} is out of range or required twice")
             if not 0 <= j < high.size:
-                raise ValueError(f"required pair (mentee {i}, mentor {j}) is not feasible")
+                raise ValueError(f"required pair (mentee {i}, {who} {j}) is not feasible")
             free[i] = False
         probe = _Problem(n_mentees, low, high, mentee, mentor, score, top, 0, (), 0, free)
         found = _scores_of(probe, fi, fj)
         if (found < 0).any():
             k = int(np.argmax(found < 0))
-            raise ValueError(f"required pair (mentee {fi[k]}, mentor {fj[k]}) is not feasible")
+            raise ValueError(f"required pair (mentee {fi[k]}, {who} {fj[k]}) is not feasible")
         load = np.bincount(fj, minlength=high.size)
         if (load > high).any():
             j = int(np.argmax(load > high))
             i = int(fi[fj == j][-1])
-            raise ValueError(f"mentor {j} has no capacity left for required mentee {i}")
+            raise ValueError(f"{who} {j} has no capacity left for required mentee {i}")
         high = high - load
         low = np.maximum(low - load, 0)
         fixed_total = int(found.sum())
@@ -575,44 +579,74 @@ def _relax(start: IntArray, head: IntArray, tail: IntArray, weight: IntArray) ->
     raise RuntimeError("the flow is not optimal (a negative cycle)")
 
 
-def _fill_minimums(p: _Problem) -> tuple[IntArray, IntArray, IntArray, int, IntArray]:
-    """A maximum flow toward the minimum loads over every feasible pair.
+Pairs3 = tuple[IntArray, IntArray, IntArray]  # (mentee, mentor, score with the offset)
 
-    Returns the (mentee, mentor, score with the offset) pairs used, the flow (members
-    placed) and each mentor's load.
+
+def _fill_minimums(p: _Problem, among: Pairs3 | None = None,
+                   lower: IntArray | None = None) -> tuple[Pairs3, int, IntArray]:
+    """A maximum flow toward the minimum loads, over every feasible pair or ``among`` these.
+
+    Returns the pairs used, the flow (members placed) and each mentor's load. ``lower``
+    replaces the problem's minimum loads.
     """
     n, m = p.n_mentees, p.n_mentors
     source, sink = n + m, n + m + 1
-    usable = np.flatnonzero(p.free[p.mentee] & (p.lower[p.mentor] > 0))
-    needy = np.flatnonzero(p.lower > 0)
+    lower = p.lower if lower is None else lower
+    if among is None:
+        usable = np.flatnonzero(p.free[p.mentee] & (lower[p.mentor] > 0))
+        among = (p.mentee[usable].astype(np.int64), p.mentor[usable].astype(np.int64),
+                 p.score[usable].astype(np.int64) + p.offset)
+    else:
+        usable = np.flatnonzero(p.free[among[0]] & (lower[among[1]] > 0))
+        among = (among[0][usable], among[1][usable], among[2][usable])
+    needy = np.flatnonzero(lower > 0)
     free = np.flatnonzero(p.free)
     graph = max_flow.SimpleMaxFlow()
-    tails = np.concatenate([p.mentee[usable], np.full(free.size, source), n + needy])
-    heads = np.concatenate([n + p.mentor[usable].astype(np.int64), free,
-                            np.full(needy.size, sink)])
+    tails = np.concatenate([among[0], np.full(free.size, source), n + needy])
+    heads = np.concatenate([n + among[1], free, np.full(needy.size, sink)])
     capacity = np.concatenate([np.ones(usable.size + free.size, dtype=np.int64),
-                               p.lower[needy]])
+                               lower[needy]])
     graph.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), capacity)
     if graph.solve(source, sink) != graph.OPTIMAL:
         raise RuntimeError("the maximum flow solver failed")
-    used = usable[np.asarray(graph.flows(np.arange(usable.size, dtype=np.int32))) > 0]
-    mi = p.mentee[used].astype(np.int64)
-    mj = p.mentor[used].astype(np.int64)
-    ms = p.score[used].astype(np.int64) + p.offset
-    return mi, mj, ms, int(graph.optimal_flow()), np.bincount(mj, minlength=m)
+    used = np.asarray(graph.flows(np.arange(usable.size, dtype=np.int32))) > 0
+    found = (among[0][used], among[1][used], among[2][used])
+    return found, int(graph.optimal_flow()), np.bincount(found[1], minlength=m)
 
 
-def _unreachable(p: _Problem) -> MinimumsUnreachable:
-    """Why the minimum loads cannot all be met, with how many can."""
+def _unreachable(p: _Problem, placeable: int | None = None, load: IntArray | None = None,
+                 among: Pairs3 | None = None) -> MinimumsUnreachable:
+    """Why the minimum loads cannot all be met, with how many can.
+
+    ``placeable`` and ``load`` are :func:`_fill_minimums`' figures over every pair when
+    already known; else they are found ``among`` these candidate pairs first, and over
+    every pair only when the candidates place fewer than could be. Circles are then given
+    up ``among`` the candidates (with the pairs that flow used), to fill more of the others.
+    """
     needed = int(p.lower.sum())
-    placeable = 0
-    load = np.zeros(p.n_mentors, dtype=np.int64)
-    if p.score.size and int(p.free.sum()):
-        _, _, _, placeable, load = _fill_minimums(p)
-    filled = int((load >= p.lower).sum())
+    if placeable is None or load is None:
+        placeable, load = 0, np.zeros(p.n_mentors, dtype=np.int64)
+        if among is not None:
+            _, placeable, load = _fill_minimums(p, among)
+        if placeable < min(needed, int(p.free.sum())) and p.score.size:
+            used, placeable, load = _fill_minimums(p)
+            among = used if among is None else (
+                np.concatenate([among[0], used[0]]), np.concatenate([among[1], used[1]]),
+                np.concatenate([among[2], used[2]]))
     # Filling any set of circles places the sum of their minimums: at most ``placeable``.
     smallest = np.cumsum(np.sort(p.lower))
     at_most = int(np.searchsorted(smallest, placeable, side="right"))
+    filled = int((load >= p.lower).sum())
+    # A maximum flow spreads the shortfall over many circles: give up those furthest from
+    # their minimum, half of them at a time, so that their members can fill others.
+    lower = p.lower.copy()
+    for _ in range(UNFILLED_ROUNDS):
+        short = np.flatnonzero(load < lower)
+        if short.size < 2 or filled >= at_most:
+            break
+        lower[short[np.argsort(load[short] - lower[short])[:short.size // 2]]] = 0
+        _, _, load = _fill_minimums(p, among, lower)
+        filled = max(filled, int(((load >= p.lower) & (lower > 0) | (p.lower == 0)).sum()))
     return MinimumsUnreachable(needed, placeable, filled, at_most, p.n_mentors)
 
 
@@ -623,15 +657,15 @@ def _optimise(p: _Problem, per_mentee: int, per_mentor: IntArray) -> _Result:
         MinimumsUnreachable: the lower bounds cannot all be met.
     """
     n, m = p.n_mentees, p.n_mentors
-    if int(p.free.sum()) < int(p.lower.sum()):
-        raise _unreachable(p)
-    if not p.top + p.offset:
+    if not p.top + p.offset and not p.lower.any():
         # Every pair scores 0: nothing beats leaving everyone unmatched (the prices 0).
         zero = np.zeros(0, dtype=np.int64)
         v = np.where(p.upper > 0, 0, p.top + p.offset)
         return _Result(zero, zero, np.zeros(n, dtype=np.int64), v.astype(np.int64), 0, 0)
     pricing = _Pricing(p)
     ci, cj, cs = pricing.candidates(per_mentee, per_mentor)
+    if int(p.free.sum()) < int(p.lower.sum()):
+        raise _unreachable(p, among=(ci, cj, cs))
     rounds = 0
     filled = False
     while True:
@@ -641,9 +675,11 @@ def _optimise(p: _Problem, per_mentee: int, per_mentor: IntArray) -> _Result:
             if filled:
                 raise RuntimeError("the minimum loads were met, then not")
             # The candidates cannot meet the minimums: add a way that meets them, if any.
-            mi, mj, ms, placed, _ = _fill_minimums(p)
+            (mi, mj, ms), placed, load = _fill_minimums(p)
             if placed < int(p.lower.sum()):
-                raise _unreachable(p)
+                among = (np.concatenate([ci, mi]), np.concatenate([cj, mj]),
+                         np.concatenate([cs, ms]))
+                raise _unreachable(p, placed, load, among)
             filled = True
             ci, cj, cs = (np.concatenate([ci, mi]), np.concatenate([cj, mj]),
                           np.concatenate([cs, ms]))
