@@ -583,8 +583,11 @@ def _insert_pairings(session: Session, programme: Programme,
         return []
     now = datetime.now(UTC)
     circles = programme.format == ProgrammeFormat.GROUP
-    names = dict(session.execute(select(Participant.id, Participant.full_name).where(
-        Participant.id.in_([mentor for mentor, _ in groups])))) if circles else {}
+    names: dict[int, str] = {}
+    if circles:
+        names = {row.id: row.full_name for row in session.execute(
+            select(Participant.id, Participant.full_name).where(
+                Participant.id.in_([mentor for mentor, _ in groups])))}
     rows = [{
         "programme_id": programme.id, "mentor_id": mentor,
         "circle_name": f"Circle of {names.get(mentor, '')}".strip() if circles else "",
@@ -628,10 +631,10 @@ def save_proposal(session: Session, programme_id: int, proposal: Proposal) -> Pr
     groups: dict[int, list[ProposedMatch]] = defaultdict(list)
     if programme.format == ProgrammeFormat.GROUP:
         # A newcomer to a circle that is kept joins it rather than starting another.
-        kept_circles = dict(session.execute(
+        kept_circles = {row.mentor_id: row.id for row in session.execute(
             select(Pairing.mentor_id, Pairing.id).where(
                 Pairing.programme_id == programme_id, Pairing.status.in_(OPEN_STATUSES),
-                Pairing.mentor_id.is_not(None))).tuples().all())
+                Pairing.mentor_id.is_not(None)))}
         for m in proposal.matches:
             if m.mentor_id in kept_circles:
                 session.add(PairingMember(pairing_id=kept_circles[m.mentor_id],
