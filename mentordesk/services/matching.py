@@ -11,7 +11,7 @@ mentee, capacity 1; mentee -> mentor, cost ``-score``; mentor -> sink, capacity
 integers by OR-tools' ``SimpleMinCostFlow``. The flow is solved on a pruned candidate set
 only: each mentee's few best mentors and each mentor's few best mentees, picked from a
 dense score matrix with ``np.partition`` (or by sorting, when few pairs are feasible).
-Dual prices are then derived from the flow (below), checked afoundt *every* feasible pair
+Dual prices are then derived from the flow (below), checked against *every* feasible pair
 with numpy, and the pairs they say would pay are added and the flow solved again, until
 no feasible pair does: the prices then prove the answer optimal.
 
@@ -281,7 +281,7 @@ def _prepare(n_mentees: int, lower: npt.ArrayLike, upper: npt.ArrayLike,
 
 
 class _Pricing:
-    """Every feasible pair of the solved part, to pick candidates from and price afoundt.
+    """Every feasible pair of the solved part, to pick candidates from and price against.
 
     A dense score matrix (-1 where infeasible) when it is small enough; else the caller's
     arrays, visited in chunks.
