@@ -239,6 +239,18 @@ def _people(session: Session) -> tuple[dict[int, Person], dict[int, dict[str, An
     return people, info
 
 
+def scoring_person(session: Session, participant_id: int) -> Person:
+    """One participant as scoring sees them, with their whole reporting line.
+
+    Raises:
+        NotFoundError: no such participant.
+    """
+    people, _ = _people(session)
+    if participant_id not in people:
+        raise NotFoundError(f"There is no participant with id {participant_id}.")
+    return people[participant_id]
+
+
 def load_pool(session: Session, programme_id: int) -> Pool:
     """Who can be matched in the programme now, and the rules that apply."""
     programme = _programme(session, programme_id)
@@ -1067,6 +1079,36 @@ def allow_pair(session: Session, programme_id: int, mentor_id: int, mentee_id: i
     if rule is not None and rule.kind == PairingRuleKind.FORBID:
         session.delete(rule)
         session.flush()
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A coordinator's lock or ban, with the people's names."""
+
+    mentor_id: int
+    mentor_name: str
+    mentee_id: int
+    mentee_name: str
+    kind: PairingRuleKind
+    reason: str
+
+
+def list_rules(session: Session, programme_id: int,
+               kind: PairingRuleKind | None = None) -> list[RuleRow]:
+    """The programme's locks and bans (or only one kind), by mentor and mentee name."""
+    _programme(session, programme_id)
+    query = select(PairingRule).where(PairingRule.programme_id == programme_id)
+    if kind is not None:
+        query = query.where(PairingRule.kind == kind)
+    rules = list(session.scalars(query))
+    ids = {r.mentor_id for r in rules} | {r.mentee_id for r in rules}
+    names = {row.id: row.preferred_name or row.full_name for row in session.execute(
+        select(Participant.id, Participant.full_name, Participant.preferred_name)
+        .where(Participant.id.in_(ids)))}
+    rows = [RuleRow(r.mentor_id, names.get(r.mentor_id, ""), r.mentee_id,
+                    names.get(r.mentee_id, ""), r.kind, r.reason) for r in rules]
+    return sorted(rows, key=lambda r: (r.kind.value, r.mentor_name.casefold(),
+                                       r.mentee_name.casefold()))
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,35 @@ def test_forbid_from_the_context_menu(qtbot: QtBot, window: MainWindow,
     menu.close()
 
 
+def test_locks_and_bans_are_listed_and_can_be_lifted(qtbot: QtBot, window: MainWindow,
+                                                     demo_db: Database,
+                                                     qtmodeltester: ModelTester) -> None:
+    view = pairing_view(window)
+    propose(qtbot, view)
+    first = select_first(view)
+    click(qtbot, view.reject_button)  # a rejected proposal becomes a ban
+    qtbot.waitUntil(lambda: view.rules_model.rowCount() == 1)
+    second = select_first(view)
+    click(qtbot, view.lock_button)
+    qtbot.waitUntil(lambda: view.rules_model.rowCount() == 2)
+    qtmodeltester.check(view.rules_model)
+    shown = {(view.rules_model.row_at(r).mentor_id, view.rules_model.row_at(r).mentee_id,
+              view.rules_model.index(r, 0).data()) for r in range(2)}
+    assert shown == {
+        (first.mentor_id, first.members[0].participant_id, "Never together"),
+        (second.mentor_id, second.members[0].participant_id, "Locked together")}
+    assert view.tabs.tabText(view.tabs.count() - 1) == "Locks and bans (2)"
+    assert not view.lift_button.isEnabled()
+    view.rules_table.selectAll()
+    assert view.lift_button.isEnabled()
+    click(qtbot, view.lift_button)
+    qtbot.waitUntil(lambda: view.rules_model.rowCount() == 0)
+    with demo_db.Session() as session:
+        pool = load_pool(session, programme_id(demo_db))
+    assert (first.mentor_id, first.members[0].participant_id) not in pool.forbidden
+    assert not next(r for r in saved(demo_db) if r.id == second.id).locked
+
+
 def test_swap_mentor_through_the_dialog(qtbot: QtBot, window: MainWindow,
                                         demo_db: Database) -> None:
     view = pairing_view(window)

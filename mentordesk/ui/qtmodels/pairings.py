@@ -30,12 +30,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from mentordesk.models import PairingStatus
+from mentordesk.models import PairingRuleKind, PairingStatus
 from mentordesk.services.pairing import (
     MemberRow,
     PairingRow,
     Pool,
     Proposal,
+    RuleRow,
     SkillSupply,
     Unmatched,
 )
@@ -584,6 +585,73 @@ class UnmatchedTableModel(QAbstractTableModel):
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(UnmatchedColumn)):
             return UNMATCHED_HEADERS[UnmatchedColumn(section)]
+        return None
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class RuleColumn(IntEnum):
+    """The columns of the locks and bans table."""
+
+    KIND = 0
+    MENTOR = 1
+    MENTEE = 2
+    REASON = 3
+
+
+RULE_HEADERS = {RuleColumn.KIND: "Rule", RuleColumn.MENTOR: "Mentor",
+                RuleColumn.MENTEE: "Mentee", RuleColumn.REASON: "Reason"}
+
+
+def rule_label(row: RuleRow) -> str:
+    """How a rule reads: "Locked together" or "Never together"."""
+    return "Locked together" if row.kind == PairingRuleKind.LOCK else "Never together"
+
+
+class RulesTableModel(QAbstractTableModel):
+    """The coordinator's locks and bans on pairs, each of which can be lifted."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RuleRow] = []
+
+    def set_rows(self, rows: Sequence[RuleRow]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> RuleRow:
+        """The DTO shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RuleColumn)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = RuleColumn(index.column())
+        values = (rule_label(row), row.mentor_name, row.mentee_name,
+                  row.reason[:1].upper() + row.reason[1:])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return values[column]
+        if role == Role.SORT:
+            return values[column].casefold()
+        if role == Role.ROW:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(RuleColumn)):
+            return RULE_HEADERS[RuleColumn(section)]
         return None
 
 

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSortFilterProxyModel,
     Qt,
     QTimer,
     QUrl,
@@ -61,7 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from mentordesk.errors import UserError, ValidationError
-from mentordesk.models import PairingStatus, ProgrammeFormat
+from mentordesk.models import PairingRuleKind, PairingStatus, ProgrammeFormat
 from mentordesk.services.pairing import (
     PairingRow,
     PairingSettings,
@@ -69,15 +70,18 @@ from mentordesk.services.pairing import (
     Proposal,
     ProposalResult,
     PublishResult,
+    RuleRow,
     RunSummary,
     Unmatched,
     accept_pairings,
+    allow_pair,
     compute_proposal,
     current_unmatched,
     forbid_pair,
     get_settings,
     last_run,
     list_pairings,
+    list_rules,
     load_pool,
     lock_pair,
     propose_pairings,
@@ -86,17 +90,16 @@ from mentordesk.services.pairing import (
     reject_pairing,
     save_proposal,
     save_settings,
+    scoring_person,
     supply_and_demand,
     unlock_pair,
 )
-from mentordesk.services.participants import get_participant
 from mentordesk.services.programmes import ProgrammeRecord, current_programme
 from mentordesk.services.scoring import (
     CRITERIA,
     DESCRIPTIONS,
     MAX_WEIGHT,
     Person,
-    person_from_record,
     score_pair,
     shares,
     why_not,
@@ -109,6 +112,8 @@ from mentordesk.ui.qtmodels.pairings import (
     PairingsProxyModel,
     PairingsTableModel,
     Role,
+    RuleColumn,
+    RulesTableModel,
     SearchProxyModel,
     UnmatchedColumn,
     UnmatchedTableModel,
@@ -682,6 +687,7 @@ class PairingView(AreaView):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.detail, "Why this pairing")
         self.tabs.addTab(unmatched_box, "Unmatched")
+        self.tabs.addTab(self._build_rules_box(), "Locks and bans")
         self.tabs.setDocumentMode(True)
 
         self.centre = QSplitter(Qt.Orientation.Vertical)
@@ -707,6 +713,70 @@ class PairingView(AreaView):
         self.detail.setHtml(render_pairing(None))
         self._update_actions()
 
+    def _build_rules_box(self) -> QWidget:
+        """The coordinator's locks and bans, each of which can be lifted."""
+        self.rules_model = RulesTableModel(self)
+        self.rules_proxy = QSortFilterProxyModel(self)
+        self.rules_proxy.setSourceModel(self.rules_model)
+        self.rules_proxy.setSortRole(Role.SORT)
+        self.rules_table = QTableView()
+        self.rules_table.setModel(self.rules_proxy)
+        self.rules_table.setSortingEnabled(True)
+        self.rules_table.sortByColumn(RuleColumn.KIND, Qt.SortOrder.AscendingOrder)
+        self.rules_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rules_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.rules_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rules_table.setAlternatingRowColors(True)
+        self.rules_table.setWordWrap(False)
+        self.rules_table.verticalHeader().hide()
+        self.rules_table.horizontalHeader().setStretchLastSection(True)
+        self.rules_table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.lift_button = QPushButton("Lift")
+        self.lift_button.setToolTip("Remove the selected locks or bans: re-runs may then "
+                                    "change or propose these pairs again")
+        self.lift_button.clicked.connect(self.lift_selected_rules)
+        note = QLabel("Locked pairs stay in every re-run; banned pairs are never proposed "
+                      "(a rejected proposal becomes a ban).")
+        note.setStyleSheet(_MUTED)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.lift_button)
+        buttons.addWidget(note, 1)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.rules_table, 1)
+        layout.addLayout(buttons)
+        return box
+
+    def _show_rules(self, rules: Sequence[RuleRow]) -> None:
+        self.rules_model.set_rows(rules)
+        self.tabs.setTabText(self.tabs.count() - 1, f"Locks and bans ({len(rules):,})")
+        self.rules_table.resizeColumnsToContents()
+
+    def selected_rules(self) -> list[RuleRow]:
+        """The locks and bans selected in their table."""
+        return [self.rules_proxy.index(index.row(), 0).data(Role.ROW)
+                for index in self.rules_table.selectionModel().selectedRows()]
+
+    def lift_selected_rules(self) -> None:
+        """Lift the selected locks and bans."""
+        rules = self.selected_rules()
+        if not rules or self.programme is None:
+            return
+        programme_id = self.programme.id
+
+        def lift(session: Session) -> None:
+            for rule in rules:
+                if rule.kind == PairingRuleKind.LOCK:
+                    unlock_pair(session, programme_id, rule.mentor_id, rule.mentee_id)
+                else:
+                    allow_pair(session, programme_id, rule.mentor_id, rule.mentee_id)
+
+        if self._write(lift) is not None:
+            count = len(rules)
+            self._changed(frozenset({"pairing"}),
+                          f"Lifted {count} rule{'s' if count != 1 else ''}.")
+
     # ------------------------------------------------------------------ loading
 
     def _load(self) -> None:
@@ -719,11 +789,13 @@ class PairingView(AreaView):
         settings = PairingSettings()
         pool: Pool | None = None
         unmatched: tuple[Unmatched, ...] | None = ()
+        rules: list[RuleRow] = []
         if self.db is not None:
             with self.db.Session() as session:
                 programme = current_programme(session)
                 if programme is not None:
                     rows = list_pairings(session, programme.id)
+                    rules = list_rules(session, programme.id)
                     run = last_run(session, programme.id)
                     try:
                         settings = get_settings(session, programme.id)
@@ -749,6 +821,7 @@ class PairingView(AreaView):
         if unmatched is None and programme is not None:
             self._start_unmatched_task(programme.id)
         self._update_programme_label()
+        self._show_rules(rules)
         self._show_pool()
         self.criteria.setEnabled(programme is not None)
         if self.preview is not None and same_programme:
@@ -1083,6 +1156,8 @@ class PairingView(AreaView):
                                              and pool is not None and bool(pool.mentors))
         self.model.editable = editing
         self.unmatched_model.editable = editing
+        self.lift_button.setEnabled(self.writable and self.preview is None
+                                    and bool(self.rules_table.selectionModel().selectedRows()))
         self.criteria.save_button.setEnabled(self.writable and self.preview is not None
                                              and self._propose_task is None)
         self.criteria.reset_button.setEnabled(
@@ -1482,7 +1557,7 @@ class PairingView(AreaView):
 
     def _mentee_person(self, mentee_id: int) -> Person | None:
         """The mentee as scoring sees them: from the pool, or read if a kept pairing holds
-        them (then only their direct manager is known of their reporting line)."""
+        them."""
         if self.pool is not None:
             for candidate in self.pool.mentees:
                 if candidate.person.id == mentee_id:
@@ -1491,7 +1566,7 @@ class PairingView(AreaView):
             return None
         try:
             with self.db.Session() as session:
-                return person_from_record(get_participant(session, mentee_id))
+                return scoring_person(session, mentee_id)
         except UserError as exc:
             self.report_failure(exc)
             return None
