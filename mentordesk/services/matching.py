@@ -64,8 +64,9 @@ CANDIDATES_PER_MENTOR = 6
 ADD_PER_MENTEE = 5
 ADD_PER_MENTOR = 5
 # A score matrix is used for picking candidates and pricing when it is small, or when at
-# least this share of all pairs is feasible (at most 8 bytes per feasible pair in int16).
-DENSE_MIN_DENSITY = 0.25
+# least this share of all pairs is feasible (at most 20 bytes per feasible pair in int16;
+# below it, sorting the pairs is faster).
+DENSE_MIN_DENSITY = 0.1
 DENSE_ALWAYS_CELLS = 1 << 22
 # The first flow also gets, for each mentee, the mentors this far around the same rank by
 # average score (see _Pricing._diagonal).
