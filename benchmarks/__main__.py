@@ -7,12 +7,22 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_add_participants, bench_import, bench_startup
+from benchmarks import (
+    bench_add_participants,
+    bench_circles,
+    bench_import,
+    bench_matching,
+    bench_pairing,
+    bench_scoring,
+    bench_startup,
+)
 
 
 def main() -> int:
     """Run all benchmarks; 0 when every aim is met."""
-    results = [bench_add_participants.run(), bench_import.run(), bench_startup.run()]
+    results = [bench_add_participants.run(), bench_import.run(), bench_startup.run(),
+               bench_scoring.run(), bench_matching.run(), bench_circles.run(),
+               bench_pairing.run()]
     return 0 if all(results) else 1
 
 
