@@ -392,13 +392,22 @@ def _score_table(pool: Pool, settings: PairingSettings, progress: Progress | Non
                      progress=progress, cancelled=cancelled)
 
 
-def _best_sums(table: ScoreTable, n_mentors: int, top: int) -> np.ndarray[Any, Any]:
+def _best_sums(table: ScoreTable, n_mentors: int, n_mentees: int,
+               top: int) -> np.ndarray[Any, Any]:
     """Each mentor's sum of their ``top`` best scores (to choose circle leaders)."""
+    sums = np.zeros(n_mentors, dtype=np.int64)
+    if not len(table) or top <= 0:
+        return sums
+    if n_mentors * n_mentees <= 50_000_000:
+        # Circle leaders are few: a dense mentors x mentees table and a partial sort.
+        dense = np.zeros((n_mentors, n_mentees), dtype=np.int16)
+        dense[np.asarray(table.mentor_index), np.asarray(table.mentee_index)] = \
+            np.asarray(table.tenths)
+        k = min(top, n_mentees)
+        best = np.partition(dense, n_mentees - k, axis=1)[:, n_mentees - k:]
+        return np.asarray(best.sum(axis=1, dtype=np.int64))
     mentor = np.asarray(table.mentor_index, dtype=np.int64)
     score = np.asarray(table.tenths, dtype=np.int64)
-    sums = np.zeros(n_mentors, dtype=np.int64)
-    if not score.size:
-        return sums
     order = np.lexsort((-score, mentor))
     mentor, score = mentor[order], score[order]
     first = np.searchsorted(mentor, mentor)
@@ -417,7 +426,7 @@ def _solve_circles(pool: Pool, table: ScoreTable,
     n_mentees = len(pool.mentees)
     keeping = [j for j, m in enumerate(pool.mentors) if m.keeps_circle]
     new = [j for j, m in enumerate(pool.mentors) if not m.keeps_circle]
-    sums = _best_sums(table, len(pool.mentors), pool.circle_max)
+    sums = _best_sums(table, len(pool.mentors), len(pool.mentees), pool.circle_max)
     new.sort(key=lambda j: (-int(sums[j]), pool.mentors[j].person.id))
     count = min(len(new), n_mentees // max(1, pool.circle_min))
     mentor_idx = np.asarray(table.mentor_index)

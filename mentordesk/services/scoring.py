@@ -112,17 +112,23 @@ class Criteria:
 def shares(criteria: Criteria) -> dict[str, int]:
     """Each criterion's share of the 100 points, in tenths (largest remainder; sums to 1000,
     or to 0 when every weight is 0)."""
+    return dict(_shares(criteria))
+
+
+@lru_cache(maxsize=256)
+def _shares(criteria: Criteria) -> tuple[tuple[str, int], ...]:
+    # Cached: exact fractions are slow, and explaining thousands of pairs asks each time.
     weights = {name: Fraction(w) for name, w in criteria.weights().items()}
     total = sum(weights.values())
     if total == 0:
-        return dict.fromkeys(CRITERIA, 0)
+        return tuple(dict.fromkeys(CRITERIA, 0).items())
     ideal = {name: w * 1000 / total for name, w in weights.items()}
     result = {name: int(v) for name, v in ideal.items()}  # floor: all values are >= 0
     left = 1000 - sum(result.values())
     order = sorted(CRITERIA, key=lambda n: (-(ideal[n] - result[n]), CRITERIA.index(n)))
     for name in order[:left]:
         result[name] += 1
-    return result
+    return tuple(result.items())
 
 
 def _part(share: int, numerator: int, denominator: int) -> int:
