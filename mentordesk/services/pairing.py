@@ -448,6 +448,9 @@ def _solve_circles(pool: Pool, table: ScoreTable,
             if count == 0:
                 raise
             count -= 1
+            if count == 0 and not keeping:
+                notes.append(f"No circle could be opened: too few mentees may join any "
+                             f"leader's circle to reach the minimum of {pool.circle_min}.")
             continue
         # Report pairs with the leaders' indices in the pool.
         pairs = tuple((i, leaders[j]) for i, j in solution.pairs)
@@ -515,8 +518,13 @@ def _full_reason(mentee: Person, feasible: int, pool: Pool,
 
 
 def unmatched_reasons(pool: Pool, settings: PairingSettings, table: ScoreTable,
-                      pairs: Iterable[tuple[int, int]]) -> tuple[Unmatched, ...]:
-    """Each mentee of the pool not in ``pairs`` ((mentee, mentor) indices), with the reason."""
+                      pairs: Iterable[tuple[int, int]],
+                      opened: set[int] | None = None) -> tuple[Unmatched, ...]:
+    """Each mentee of the pool not in ``pairs`` ((mentee, mentor) indices), with the reason.
+
+    Args:
+        opened: for circles, the leaders (indices) whose circles run; None: all of them.
+    """
     remaining = [m.capacity for m in pool.mentors]
     matched_set: set[int] = set()
     for i, j in pairs:
@@ -529,10 +537,13 @@ def unmatched_reasons(pool: Pool, settings: PairingSettings, table: ScoreTable,
     for i, mentee in enumerate(pool.mentees):
         if i in matched_set:
             continue
+        allowed = np.asarray(table.mentor_index)[np.asarray(table.mentee_index) == i].tolist()
         if not feasible[i]:
             reason = _blocked_reason(mentee.person, pool, settings)
-        elif any(remaining[j] > 0 for j in np.asarray(table.mentor_index)[
-                np.asarray(table.mentee_index) == i].tolist()):
+        elif opened is not None and not opened & set(allowed):
+            reason = ("none of the circles they could join opened: too few mentees may join "
+                      f"them to reach the minimum of {pool.circle_min}")
+        elif any(remaining[j] > 0 for j in allowed if opened is None or j in opened):
             reason = ("every mentor with a place left who may take them scores 0 with "
                       "these weights" if not pool.circles else
                       "the circles they could join are kept at their best size")
@@ -576,7 +587,11 @@ def compute_proposal(pool: Pool, settings: PairingSettings, *,
         scored = score_pair(mentor, mentee, settings.criteria, on=pool.on)
         matches.append(ProposedMatch(mentor.id, mentee.id, scored.tenths,
                                      scored.contributions))
-    unmatched = unmatched_reasons(pool, settings, table, pairs)
+    opened = None
+    if pool.circles:
+        opened = {j for _, j in pairs} | {j for j, m in enumerate(pool.mentors)
+                                          if m.keeps_circle}
+    unmatched = unmatched_reasons(pool, settings, table, pairs, opened)
     return Proposal(
         settings=settings, matches=tuple(matches), unmatched=unmatched,
         total=sum(m.tenths for m in matches) / 10,

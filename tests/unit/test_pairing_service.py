@@ -368,3 +368,61 @@ def test_circles_are_filled_within_their_sizes(db: Any) -> None:
         for row in rows:
             for member in row.members:
                 assert member.explanation and member.score is not None
+
+
+def test_circle_newcomers_join_a_kept_circle_with_room(db: Any) -> None:
+    with db.Session.begin() as s:
+        programme_id = _programme(s, format=ProgrammeFormat.GROUP, circle_min_size=2,
+                                  circle_max_size=4)
+        leader = _mentor(s, "Lead One", level_rank=6, skills=(SkillLevel("Leadership", 5),))
+        for k in range(3):
+            _mentee(s, f"Early {k}", level_rank=2, goals=("Leadership",))
+        pairing.propose_pairings(s, programme_id)
+        pairing.publish_pairings(s, programme_id)
+        late = _mentee(s, "Late Comer", level_rank=2, goals=("Leadership",))
+        result = pairing.propose_pairings(s, programme_id)
+    assert result.created == () and result.proposal.certified
+    with db.Session() as s:
+        [circle] = pairing.list_pairings(s, programme_id)
+        assert circle.mentor_id == leader and len(circle.members) == 4
+        assert late in {m.participant_id for m in circle.members}
+        assert circle.status == PairingStatus.ACTIVE
+
+
+def test_fewer_circles_open_when_mentees_cannot_fill_them_all(db: Any) -> None:
+    with db.Session.begin() as s:
+        programme_id = _programme(s, format=ProgrammeFormat.GROUP, circle_min_size=3,
+                                  circle_max_size=5)
+        for k in range(4):
+            _mentor(s, f"Leader {k}", level_rank=6, skills=(SkillLevel("Sales", k + 1),))
+        for k in range(7):
+            _mentee(s, f"Member {k}", level_rank=1, goals=("Sales",))
+        result = pairing.propose_pairings(s, programme_id)
+    # 7 mentees fill at most two circles of 3-5: the two strongest in Sales lead them.
+    assert len(result.created) == 2 and not result.proposal.unmatched
+    assert any("2 of 4 possible circle leaders lead no circle" in n
+               for n in result.proposal.notes)
+    with db.Session() as s:
+        leaders = {r.mentor_name for r in pairing.list_pairings(s, programme_id)}
+    assert leaders == {"Leader 2", "Leader 3"}
+
+
+def test_circles_that_cannot_be_filled_are_a_clear_error(db: Any) -> None:
+    with db.Session.begin() as s:
+        programme_id = _programme(s, format=ProgrammeFormat.GROUP, circle_min_size=3,
+                                  circle_max_size=5)
+        boss = _mentor(s, "Only Leader", level_rank=6)
+        for k in range(3):
+            # Two of them report to the only leader: the circle cannot reach 3.
+            _mentee(s, f"Member {k}", level_rank=1,
+                    manager_email="only.leader@example.org" if k else "")
+    with db.Session.begin() as s:
+        result = pairing.propose_pairings(s, programme_id)
+    assert result.created == ()
+    reasons = {u.name: u.reason for u in result.proposal.unmatched}
+    assert len(reasons) == 3 and boss
+    assert "reporting line" in reasons["Member 1"]
+    assert reasons["Member 0"] == ("none of the circles they could join opened: too few "
+                                   "mentees may join them to reach the minimum of 3")
+    assert result.proposal.notes == ("No circle could be opened: too few mentees may join "
+                                     "any leader's circle to reach the minimum of 3.",)
