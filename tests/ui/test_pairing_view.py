@@ -520,3 +520,26 @@ def test_a_large_programme_previews_in_the_background(
     qtbot.waitUntil(lambda: view._preview_task is None)
     assert view.preview is not None and view.preview.settings.criteria.location == 0
     assert shown == [1]
+
+
+def test_circles_say_how_many_mentees_and_why_leaders_are_idle(qtbot: QtBot, window: MainWindow,
+                                                               demo_db: Database) -> None:
+    from sqlalchemy import delete
+
+    from mentordesk.models import Pairing, Programme, ProgrammeFormat
+
+    with demo_db.Session.begin() as session:
+        session.execute(delete(Pairing))
+        programme = session.get(Programme, programme_id(demo_db))
+        assert programme is not None
+        programme.format = ProgrammeFormat.GROUP
+        programme.circle_min_size, programme.circle_max_size = 4, 7
+    window.data_changed.emit(frozenset({"pairing"}))
+    view = pairing_view(window)
+    propose(qtbot, view)
+    rows = saved(demo_db)
+    placed = sum(len(r.members) for r in rows)
+    assert all(4 <= len(r.members) <= 7 for r in rows)
+    assert view.verdict_label.text().startswith(
+        f"Optimal (certified) — {placed} mentees in circles")
+    assert "possible circle leaders lead no circle" in view.details_label.text()

@@ -481,6 +481,8 @@ class PairingView(AreaView):
         self._preview_task: Task | None = None
         self._preview_progress = ""
         self._unmatched_generation = 0
+        # What the latest run of this session had to say (fewer circles than leaders...).
+        self._run_notes: tuple[int, tuple[str, ...]] = (0, ())
         self._propose_task: Task | None = None
         self._sized_for = 0  # how many rows the columns were sized for
 
@@ -991,7 +993,9 @@ class PairingView(AreaView):
         elif self.preview is not None:
             p = self.preview
             style = "preview"
-            headline = (f"Draft preview — not saved: {_plural(len(p.matches), 'pair')}, "
+            placed = (f"{_plural(len(p.matches), 'mentee')} in circles" if self.circles
+                      else _plural(len(p.matches), 'pair'))
+            headline = (f"Draft preview — not saved: {placed}, "
                         f"total {p.total:,.1f}, {len(p.unmatched):,} unmatched")
             kept = len(pool.kept) if pool is not None else 0
             parts = [f"{verdict(p.certified)} with the criteria as set now "
@@ -1007,7 +1011,9 @@ class PairingView(AreaView):
             run = self._run
             if not run.certified:
                 style = "warning"
-            headline = (f"{verdict(run.certified)} — {_plural(run.proposed, 'pair')}, "
+            placed = (f"{_plural(run.proposed, 'mentee')} in circles" if self.circles
+                      else _plural(run.proposed, 'pair'))
+            headline = (f"{verdict(run.certified)} — {placed}, "
                         f"total {run.total_score:,.1f}, {run.unmatched:,} unmatched")
             when = run.created_at
             if when.tzinfo is None:
@@ -1016,6 +1022,9 @@ class PairingView(AreaView):
                        f"{_plural(run.mentees, 'mentee')} and "
                        f"{_plural(run.mentors, 'mentor')} with places, in "
                        f"{_seconds(run.seconds)}. Now: {self._board_counts()}.")
+            run_id, notes = self._run_notes
+            if notes and run_id == run.id:
+                details += " " + " ".join(notes)
         elif self._saved_rows:
             headline = "No proposal run yet"
             details = f"{self._board_counts()}. Press Propose pairs to pair everyone else."
@@ -1317,6 +1326,7 @@ class PairingView(AreaView):
             return None
         self._drop_preview()
         result = done[0]
+        self._run_notes = (result.run_id, result.proposal.notes)
         self._changed(PAIRING_CHANGES, _proposed_message(result))
         self.preview_changed.emit()
         return result
@@ -1363,6 +1373,7 @@ class PairingView(AreaView):
         return task
 
     def _on_proposed(self, result: ProposalResult) -> None:
+        self._run_notes = (result.run_id, result.proposal.notes)
         had = self._drop_preview()
         self._changed(PAIRING_CHANGES, _proposed_message(result))
         if had:
