@@ -134,8 +134,11 @@ def render_report(report: Mapping[str, Any]) -> str:
             f"match score {p['score']:.0f}" if isinstance(p.get("score"), int | float)
             else "")))
         pairing_html += f"<p><b>{relation} {partners}</b><br><span class='muted'>{facts}</span>"
-        if p.get("explanation"):
-            pairing_html += f"<br>{escape(p['explanation'])}"
+        # The three contributions that added most, one per line (the Pairing area has all).
+        lines = [line for line in str(p.get("explanation") or "").splitlines()
+                 if line.strip() and not line.rstrip().endswith("+0")][:3]
+        for line in lines:
+            pairing_html += f"<br>• {escape(line)}"
         pairing_html += "</p>"
 
     checkins = sorted(report.get("checkins", []), key=lambda c: c.get("scheduled_start") or "",
