@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from mentordesk.services.participants import (
     ParticipantData,
     SkillLevel,
     add_participant,
+    add_participants,
     withdraw_participant,
 )
 from mentordesk.services.privacy import erase_participant
@@ -131,10 +133,38 @@ def test_demo_programme_pairs_respect_every_hard_constraint(db: Any) -> None:
             assert count <= info[mentor_id]["capacity"]
 
 
-def test_export_scores_lets_anyone_check_the_optimum(db: Any, tmp_path: Path) -> None:
+def _medium(s: Any) -> int:
+    """300 mentees and 150 mentors of capacity 2, with reporting lines and languages."""
+    rng = random.Random(7)
+    programme_id = _programme(s)
+    skills = ["Leadership", "Python", "Sales", "Finance", "Design", "Data", "Coaching"]
+    people = []
+    for k in range(450):
+        mentor = k < 150
+        people.append(ParticipantData(
+            full_name=f"Person {k}", email=f"p{k}@example.org",
+            department=rng.choice(["Eng", "Sales", "Ops", "Finance"]),
+            level_rank=rng.randint(1, 7), location=rng.choice(["London", "Pune", ""]),
+            timezone=rng.choice(["Europe/London", "Asia/Kolkata", "America/New_York"]),
+            languages=("English",) if k % 7 else ("Hindi",),
+            skills=tuple(SkillLevel(x, rng.randint(1, 5)) for x in rng.sample(skills, 3)),
+            goals=tuple(rng.sample(skills, 2)), interests=(rng.choice(["chess", "film"]),),
+            manager_email=f"p{k % 150}@example.org" if not mentor and k % 5 == 0 else "",
+            role=ParticipantRole.MENTOR if mentor else ParticipantRole.MENTEE,
+            mentor_capacity=2 if mentor else 0))
+    add_participants(s, people)
+    return programme_id
+
+
+@pytest.mark.parametrize("cohort", ["demo", "medium"])
+def test_export_scores_lets_anyone_check_the_optimum(db: Any, tmp_path: Path,
+                                                     cohort: str) -> None:
     with db.Session.begin() as s:
-        programme_id = load_demo(s)
-        s.execute(Pairing.__table__.delete())
+        if cohort == "demo":
+            programme_id = load_demo(s)
+            s.execute(Pairing.__table__.delete())
+        else:
+            programme_id = _medium(s)
     with db.Session() as s:
         pool = pairing.load_pool(s, programme_id)
         settings = pairing.get_settings(s, programme_id)
@@ -142,20 +172,22 @@ def test_export_scores_lets_anyone_check_the_optimum(db: Any, tmp_path: Path) ->
     out = tmp_path / "scores.csv"
     rows = pairing.export_scores(pool, settings, out)
     proposal = pairing.compute_proposal(pool, settings)
+    assert proposal.certified
     with out.open(encoding="utf-8") as handle:
         data = list(csv.DictReader(handle))
     assert len(data) == rows > 0
-    mentees = sorted({int(r["mentee_id"]) for r in data})
-    slots: list[int] = []
-    places = {int(r["mentor_id"]): int(r["mentor_places"]) for r in data}
-    for mentor_id, count in sorted(places.items()):
-        slots.extend([mentor_id] * count)
-    matrix = np.zeros((len(mentees), len(slots)))
-    row_of = {m: k for k, m in enumerate(mentees)}
+    # Only the file: mentees x mentor places, every allowed pair's score, 0 elsewhere.
+    mentees = {m: k for k, m in enumerate(sorted({r["mentee_email"] for r in data}))}
+    places = {r["mentor_email"]: int(r["mentor_places"]) for r in data}
+    first_slot, slots = {}, 0
+    for email in sorted(places):
+        first_slot[email] = slots
+        slots += places[email]
+    matrix = np.zeros((len(mentees), slots))
     for r in data:
-        for k, mentor_id in enumerate(slots):
-            if mentor_id == int(r["mentor_id"]):
-                matrix[row_of[int(r["mentee_id"])], k] = float(r["score"])
+        for k in range(places[r["mentor_email"]]):
+            matrix[mentees[r["mentee_email"]], first_slot[r["mentor_email"]] + k] = \
+                float(r["score"])
     rows_, cols = linear_sum_assignment(matrix, maximize=True)
     assert proposal.total == pytest.approx(matrix[rows_, cols].sum())
 
