@@ -13,6 +13,7 @@ from mentordesk.models.content import (
 from mentordesk.models.enums import (
     Audience,
     Cadence,
+    CheckinFrequency,
     CheckinOutcome,
     FormPurpose,
     KpiDirection,
@@ -24,6 +25,7 @@ from mentordesk.models.enums import (
     ProgrammeStructure,
     QuestionKind,
     ResourceKind,
+    SeriesStatus,
     StoryStatus,
 )
 from mentordesk.models.feedback import (
@@ -32,7 +34,14 @@ from mentordesk.models.feedback import (
     FeedbackQuestion,
     FeedbackResponse,
 )
-from mentordesk.models.pairing import Checkin, Pairing, PairingMember, PairingRule, PairingRun
+from mentordesk.models.pairing import (
+    Checkin,
+    CheckinSeries,
+    Pairing,
+    PairingMember,
+    PairingRule,
+    PairingRun,
+)
 from mentordesk.models.participant import (
     DevelopmentGoal,
     Participant,
@@ -50,7 +59,9 @@ __all__ = [
     "Base",
     "Cadence",
     "Checkin",
+    "CheckinFrequency",
     "CheckinOutcome",
+    "CheckinSeries",
     "DevelopmentGoal",
     "Erasure",
     "FeedbackAnswer",
@@ -82,6 +93,7 @@ __all__ = [
     "QuestionKind",
     "Resource",
     "ResourceKind",
+    "SeriesStatus",
     "Setting",
     "Skill",
     "StoryStatus",

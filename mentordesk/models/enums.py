@@ -67,6 +67,21 @@ class PairingRuleKind(StrEnum):
     FORBID = "forbid"
 
 
+class CheckinFrequency(StrEnum):
+    """The unit a check-in series repeats in (every ``interval`` of them)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"  # on the same nth weekday as the first meeting
+
+
+class SeriesStatus(StrEnum):
+    """Whether a check-in series still runs."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
 class CheckinOutcome(StrEnum):
     """What became of a scheduled check-in."""
 

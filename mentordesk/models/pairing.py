@@ -20,7 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentordesk.models.base import Base, str_enum, utcnow
-from mentordesk.models.enums import Cadence, CheckinOutcome, PairingRuleKind, PairingStatus
+from mentordesk.models.enums import (
+    Cadence,
+    CheckinFrequency,
+    CheckinOutcome,
+    PairingRuleKind,
+    PairingStatus,
+    SeriesStatus,
+)
 
 if TYPE_CHECKING:
     from mentordesk.models.participant import Participant
@@ -135,12 +142,63 @@ class PairingRule(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class CheckinSeries(Base):
+    """A pairing's regular check-ins: one calendar event with a repeat rule.
+
+    Its ``uid`` stays the same for the life of the series, so calendars update the same
+    event; ``sequence`` goes up by one whenever what the invitation says changes.
+    """
+
+    __tablename__ = "checkin_series"
+    __table_args__ = (
+        UniqueConstraint("pairing_id"),
+        UniqueConstraint("uid"),
+        CheckConstraint("interval >= 1 AND interval <= 52", name="interval_range"),
+        CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration_range"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint("count IS NULL OR count >= 1", name="count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(255))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    frequency: Mapped[CheckinFrequency] = mapped_column(
+        str_enum(CheckinFrequency, "checkin_frequency"), default=CheckinFrequency.WEEKLY
+    )
+    interval: Mapped[int] = mapped_column(Integer, default=2)
+    # The first meeting (UTC) and the time zone its wall-clock time is kept in.
+    first_start: Mapped[datetime] = mapped_column()
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    count: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    link: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[SeriesStatus] = mapped_column(
+        str_enum(SeriesStatus, "series_status"), default=SeriesStatus.ACTIVE
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    pairing: Mapped[Pairing] = relationship()
+    checkins: Mapped[list[Checkin]] = relationship(
+        back_populates="series", order_by="Checkin.original_start"
+    )
+
+
 class Checkin(Base):
-    """A scheduled meeting of a pairing, with its calendar identity."""
+    """One meeting of a pairing: planned by its series (or logged on its own), and what
+    became of it.
+
+    ``original_start`` is the time the series planned (the occurrence's identity in
+    calendars); ``scheduled_start`` differs from it when the meeting was moved.
+    """
 
     __tablename__ = "checkin"
     __table_args__ = (
         UniqueConstraint("ical_uid"),
+        UniqueConstraint("series_id", "original_start"),
         CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration_range"),
         CheckConstraint("ical_sequence >= 0", name="sequence_not_negative"),
     )
@@ -149,14 +207,22 @@ class Checkin(Base):
     pairing_id: Mapped[int] = mapped_column(
         ForeignKey("pairing.id", ondelete="CASCADE"), index=True
     )
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_series.id", ondelete="SET NULL"), index=True
+    )
+    original_start: Mapped[datetime | None] = mapped_column()
     scheduled_start: Mapped[datetime] = mapped_column(index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     outcome: Mapped[CheckinOutcome] = mapped_column(
         str_enum(CheckinOutcome, "checkin_outcome"), default=CheckinOutcome.SCHEDULED
     )
+    # The agenda topic of this meeting (formal programmes).
+    topic: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    ical_uid: Mapped[str] = mapped_column(String(255))
+    # Meetings outside a series are calendar events of their own.
+    ical_uid: Mapped[str | None] = mapped_column(String(255))
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     pairing: Mapped[Pairing] = relationship(back_populates="checkins")
+    series: Mapped[CheckinSeries | None] = relationship(back_populates="checkins")
