@@ -27,6 +27,7 @@ from mentordesk.models import (
     Skill,
 )
 from mentordesk.services import audit
+from mentordesk.services.checkins import cancel_series
 from mentordesk.services.validation import (
     check_email,
     check_length,
@@ -481,6 +482,8 @@ def withdraw_participant(session: Session, participant_id: int,
             if pairing.start_date is None or pairing.start_date <= today:
                 pairing.end_date = today
             ended.append(pairing.id)
+            # Their calendars are told at the next export of invitations.
+            cancel_series(session, pairing.id)
         else:  # a circle goes on without them
             pairing.members = others
     audit.record(session, "withdraw", "participant", participant_id, ["status"])
