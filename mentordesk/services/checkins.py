@@ -187,11 +187,16 @@ def meeting_times(frequency: CheckinFrequency, interval: int, first_local: datet
     return times
 
 
+_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-•*])?\s*")
+
+
 def _topics(programme: Programme) -> list[str]:
-    """A formal programme's agenda, one topic per meeting in turn; none when informal."""
+    """A formal programme's agenda: one topic per meeting, in turn (numbers and bullets
+    dropped); none when the programme is informal."""
     if programme.structure != ProgrammeStructure.FORMAL:
         return []
-    return [line.strip(" -•\t") for line in programme.agenda.splitlines() if line.strip(" -•\t")]
+    topics = (_BULLET.sub("", line, count=1).strip() for line in programme.agenda.splitlines())
+    return [t for t in topics if t]
 
 
 @dataclass(frozen=True)

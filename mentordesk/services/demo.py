@@ -8,7 +8,6 @@ is generated from a fixed seed, so the demo is the same on every machine.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +22,7 @@ from mentordesk.models import (
     Award,
     Cadence,
     Checkin,
+    CheckinFrequency,
     CheckinOutcome,
     FeedbackAnswer,
     FeedbackForm,
@@ -147,7 +147,9 @@ def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
                      "with people growing into new responsibilities, across departments."),
         start_date=start, end_date=start + timedelta(days=182),
         default_cadence=Cadence.FORTNIGHTLY, default_duration_minutes=45,
-        agenda="1. Wins since last time\n2. One challenge\n3. Next step and who owns it",
+        agenda="Goals and what success looks like\nStrengths and blind spots\nA stretch "
+               "assignment\nBuilding your network\nGiving and receiving feedback\nReview "
+               "and next steps",
         coordinator_name="Alex Morgan", coordinator_email=f"alex.morgan@{DEMO_DOMAIN}",
         objectives=(
             ObjectiveData("Grow the next generation of leaders",
@@ -261,9 +263,6 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
     mentees = [p for p in people if p[3] == "mentee"]
     rng.shuffle(mentees)
 
-    def uid() -> str:
-        return f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@mentordesk"
-
     # The demo's pairs come from the real solver, so their scores and explanations are
     # what the pairing board would show: the first eight are active, two still proposed.
     from mentordesk.services.pairing import PairingSettings, compute_proposal, load_pool
@@ -283,22 +282,26 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
         session.add(pairing)
         pairings.append(pairing)
     session.flush()
+    # Each active pair meets fortnightly at its own hour; what already happened is logged.
+    from mentordesk.services.checkins import Schedule, schedule_checkins
+
     tz = ZoneInfo("Europe/London")
     for pairing in pairings:
         if pairing.status != PairingStatus.ACTIVE or pairing.start_date is None:
             continue
         day = pairing.start_date + timedelta(days=rng.randint(0, 4))
         hour = rng.choice([9, 10, 11, 14, 15])
-        for n in range(8):
-            when = datetime.combine(day + timedelta(days=14 * n), time(hour), tz)
-            past = when.date() < today
-            outcome = (rng.choice([CheckinOutcome.HELD] * 5 + [CheckinOutcome.MISSED])
-                       if past else CheckinOutcome.SCHEDULED)
-            session.add(Checkin(pairing_id=pairing.id, scheduled_start=when.astimezone(UTC),
-                                duration_minutes=45, timezone="Europe/London", outcome=outcome,
-                                notes="Talked through goals and next steps"
-                                if outcome == CheckinOutcome.HELD else "",
-                                ical_uid=uid(), ical_sequence=0))
+        schedule_checkins(session, pairing.id, Schedule(
+            CheckinFrequency.WEEKLY, 2, datetime.combine(day, time(hour)), "Europe/London",
+            45, count=8, link="https://meet.example.org/grow-together"),
+            now=datetime.combine(start, time(), UTC))
+    session.flush()
+    for checkin in session.scalars(select(Checkin).join(Pairing).where(
+            Pairing.programme_id == programme_id).order_by(Checkin.id)):
+        if checkin.scheduled_start.date() < today:
+            checkin.outcome = rng.choice([CheckinOutcome.HELD] * 5 + [CheckinOutcome.MISSED])
+            if checkin.outcome == CheckinOutcome.HELD:
+                checkin.notes = "Talked through goals and next steps"
     form = FeedbackForm(programme_id=programme_id, title="Mid-programme check", audience=
                         Audience.EVERYONE, introduction="Five minutes, honest answers welcome.",
                         questions=[

@@ -142,7 +142,8 @@ class ProgrammeView(AreaView):
         self.agenda = QPlainTextEdit()
         self.agenda.setTabChangesFocus(True)
         self.agenda.setFixedHeight(72)
-        self.agenda.setPlaceholderText("What each meeting covers, one item a line")
+        self.agenda.setPlaceholderText("Formal: one topic per meeting, in order, one a line "
+                                       "(they repeat when there are more meetings)")
         self.coordinator_name = QLineEdit()
         self.coordinator_email = QLineEdit()
         self.primary_colour = _ColourField()
