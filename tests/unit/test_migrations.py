@@ -201,6 +201,13 @@ def _demo_at(db_path: Path, revision: str) -> None:
             rows = [dict(r._mapping) for r in src.execute(
                 select(*(source.tables[table.name].c[c] for c in columns
                          if c in source.tables[table.name].c)))]
+            # A value today's schema may leave empty that the old one required (a meeting
+            # in a series has no UID of its own): made up, unique.
+            for n, row in enumerate(rows):
+                for column in table.columns:
+                    if not column.nullable and row.get(column.name) is None \
+                            and column.name in row:
+                        row[column.name] = f"old-{table.name}-{column.name}-{n}"
             if rows:
                 dst.execute(insert(table), rows)
     scratch.dispose()
