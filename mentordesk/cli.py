@@ -1000,9 +1000,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "empty database.")
     demo_parser.set_defaults(handler=cmd_demo)
 
-    from mentordesk import cli_pair
+    from mentordesk import cli_checkins, cli_pair
 
     cli_pair.register(leaf, group_parser)
+    cli_checkins.register(leaf, group_parser)
 
     dbs = group_parser("db", "back up, restore, check and describe the database")
     leaf(dbs, "backup", cmd_db_backup, "back up the database now and print the backup's path",

@@ -364,15 +364,28 @@ def cmd_pair_supply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_programme(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--programme", metavar="ID_OR_NAME",
+                   help="the programme (default: the one that starts last)")
+    return p
+
+
+def cmd_pair_end(args: argparse.Namespace) -> int:
+    """``pair end ID [--early]``: the pair is over; its check-ins are cancelled."""
+    from mentordesk.services import checkins
+
+    with _cli()._opened(args) as db, db.Session.begin() as session:
+        checkins.end_pairing(session, args.id, early=args.early)
+    print(f"Ended pairing {args.id}; export the invitations to cancel its check-ins in "
+          "calendars.")
+    return 0
+
+
 def register(leaf: Callable[..., argparse.ArgumentParser],
              group_parser: Callable[[str, str], Any]) -> None:
     """Add ``pair`` and its actions to the ``mentordesk`` parser."""
     pair = group_parser("pair", "propose, review, lock, forbid, publish and explain pairings")
-
-    def with_programme(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--programme", metavar="ID_OR_NAME",
-                       help="the programme (default: the one that starts last)")
-        return p
+    with_programme = _with_programme
 
     p = with_programme(leaf(pair, "propose", cmd_pair_propose,
                             "propose the optimal pairs for everyone not in a locked, "
@@ -412,6 +425,11 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
                             "changes nothing)", json_output=True))
     p.add_argument("--accepted-only", action="store_true",
                    help="publish accepted pairs only, not plain proposals")
+    p = leaf(pair, "end", cmd_pair_end,
+             "end an active pairing (completed, or --early) and cancel its check-ins",
+             json_output=False)
+    p.add_argument("id", metavar="ID", type=int)
+    p.add_argument("--early", action="store_true", help="it ended before its time")
     p = with_programme(leaf(pair, "explain", cmd_pair_explain,
                             "why a person is paired as they are, or why not",
                             json_output=True))
