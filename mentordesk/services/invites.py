@@ -1,0 +1,947 @@
+"""Calendar invites (.ics) and e-mail drafts (.eml) for series of mentoring check-ins.
+
+Plain data in, bytes and files out: no Qt and no database. The calendar service builds the
+frozen dataclasses below from its tables and calls :func:`series_ics`, :func:`calendar_ics`,
+:func:`eml_draft` or :func:`export_invites`.
+
+What the files look like, and why:
+
+* **One file per pair** (``METHOD:REQUEST``): the whole series is ONE ``VEVENT`` with an
+  ``RRULE`` (Outlook imports only the first ``VEVENT`` of an invite), followed by one
+  ``RECURRENCE-ID`` override ``VEVENT`` (same ``UID``) per moved meeting. Skipped meetings
+  are ``EXDATE`` lines. The ``UID`` and ``SEQUENCE`` come from the caller, so a re-export
+  updates the same event in the attendees' calendars instead of adding a second one.
+  Ending a pair gives ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` and the caller's (higher)
+  ``SEQUENCE``: the master ``VEVENT`` only, with its attendees and without an alarm.
+* **The coordinator's calendar** (:func:`calendar_ics`, ``METHOD:PUBLISH``): every series
+  with its overrides, attendees listed without ``RSVP``/``PARTSTAT`` and without alarms
+  (a thousand reminders would be noise for the coordinator). A cancelled series stays in
+  it as ``STATUS:CANCELLED`` with its higher ``SEQUENCE``: importing or refreshing the
+  calendar then cancels an event imported earlier, which leaving it out would not.
+* **Time zones.** Every ``TZID`` used gets a ``VTIMEZONE`` written the way Outlook reads
+  them: a ``STANDARD`` and a ``DAYLIGHT`` sub-component, each a ``DTSTART`` in local time
+  plus ``RRULE:FREQ=YEARLY;BYMONTH=m;BYDAY=nWD`` (n = 1..4 or -1) and the two offsets
+  (icalendar's ``add_missing_timezones()`` writes ``RDATE`` lists instead, which Outlook
+  may misread, so it is not used). The transitions come from :mod:`zoneinfo`: the
+  transitions of the series' years (and the year before, where the sub-components start)
+  are found, each is written as "the nth/last weekday of the month at this local time",
+  and the rule that fits the most years is taken. That rule is then checked against
+  zoneinfo at every instant the file names (every occurrence including skipped ones,
+  every moved start, the ends); a zone with one offset over those years gets a single
+  ``STANDARD`` sub-component. So for zones whose rule changed or is not an nth/last
+  weekday (Asia/Jerusalem's "Friday before the last Sunday", America/Santiago's "first
+  Sunday on or after the 2nd", Africa/Casablanca's Ramadan breaks) the yearly rule is
+  still used when it holds at every meeting of the series.
+* **UTC fallback.** When no yearly rule gives the right offset at every meeting, the
+  series is written in UTC (``DTSTART:...Z``, no ``VTIMEZONE``): the ``RRULE`` keeps its
+  frequency and interval with ``COUNT`` (an ``UNTIL`` becomes the equal count), and each
+  meeting whose real start differs from the UTC rule's instance (those after a change of
+  offset) gets a ``RECURRENCE-ID`` override at its real time. Standard clients (Google,
+  Apple, Thunderbird) then show every meeting at the right local time; a client that
+  keeps only the first ``VEVENT`` shows those meetings an hour off, so this is a last
+  resort. The zone ``"UTC"`` is written this way too (no overrides are ever needed).
+* **Text.** icalendar escapes ``,`` ``;`` ``\\`` and line breaks in TEXT values and folds
+  lines at 75 octets between whole UTF-8 characters, with CRLF line ends (checked by the
+  tests). A ``CN`` is double-quoted when it holds ``, ; : ' \\`` or a space, and uses
+  RFC 6868 (``^'`` for ``"``, ``^n`` for a line break, ``^^`` for ``^``). Characters
+  iCalendar cannot carry are dropped from every text: control characters other than tab
+  and line feed (``\\r\\n`` and a lone ``\\r`` become ``\\n``), lone surrogates, and
+  U+FEFF (which icalendar's parser strips). A known limit of icalendar 7's *parser*: it
+  reads ``\\,`` ``\\;`` ``\\:`` ``\\\\`` inside a parameter value as escapes, although
+  RFC 5545 parameters have none; a name's backslashes are written verbatim (correct, and
+  read back exactly by vobject and other clients).
+* ``DESCRIPTION`` is the agenda followed by the video link (unless the agenda already
+  contains it); ``LOCATION`` is the location, or the link when there is none; ``URL`` is
+  the link when it is a well-formed URI (no spaces, controls, backslashes).
+* **Deterministic:** the same inputs and ``dtstamp`` give the same bytes. ``DTSTAMP``
+  defaults to now.
+* **Drafts** (:func:`eml_draft`): an ``X-Unsent: 1`` message (Outlook opens it as a draft
+  to send) From the coordinator To the attendees, with a text/plain body and the invite
+  both inline (``text/calendar; method=REQUEST|CANCEL; charset=UTF-8``, what mail clients
+  turn into Accept/Decline buttons) and attached as ``invite.ics`` (``application/ics``,
+  as Google sends it, so clients do not show the invite twice). Both are base64, so the
+  bytes are exactly the .ics file's.
+* **Files** (:func:`export_invites`): names made safe for Windows, macOS and Linux by
+  :func:`safe_file_name` and unique in the folder case-insensitively; everything is
+  built in memory, then written to temporary files beside the targets, which are renamed
+  over the targets (``os.replace``) only when all of them were written. A cancel or an
+  error before that point leaves no file behind. Files are not fsynced: they can be made
+  again at any time, and 1,000 fsyncs would cost seconds.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import contextlib
+import dataclasses
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP, SMTPUTF8
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Parameters,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+)
+
+from mentordesk.errors import UserError
+from mentordesk.paths import ensure_private_dir
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY")
+PRODID = "-//MentorDesk//Check-in invites//EN"
+# A series longer than this is a mistake in the caller (ten years of daily meetings).
+MAX_OCCURRENCES = 3660
+# File names are kept to this many UTF-8 bytes (suffix included): Linux allows 255 bytes,
+# Windows 255 UTF-16 units, but a Windows path as a whole is limited to 260 characters.
+MAX_NAME_BYTES = 120
+PRIVATE_FILE_MODE = 0o600
+
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}\x00-\x1f\x7f-\x9f]+")
+_FORBIDDEN_IN_NAME = re.compile(
+    '[<>:"/\\\\|?*\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+')
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"])
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person on an invite: the organizer (the coordinator) or an attendee."""
+
+    name: str
+    email: str
+
+    def __post_init__(self) -> None:
+        if not self.email or any(c.isspace() or ord(c) < 32 for c in self.email):
+            raise ValueError(f"not an e-mail address: {self.email!r}")
+
+
+@dataclass(frozen=True)
+class MovedMeeting:
+    """One meeting of a series moved to another time (a ``RECURRENCE-ID`` override).
+
+    Attributes:
+        original_start: when the series' rule puts the meeting (aware).
+        start: when it now takes place (aware).
+        duration_minutes: its length.
+        sequence: the override's own ``SEQUENCE`` (raised by the caller on each change).
+    """
+
+    original_start: datetime
+    start: datetime
+    duration_minutes: int
+    sequence: int
+
+    def __post_init__(self) -> None:
+        _require_aware(self.original_start, "original_start")
+        _require_aware(self.start, "start")
+        if self.duration_minutes <= 0:
+            raise ValueError("a moved meeting needs a positive duration")
+        if self.sequence < 0:
+            raise ValueError("SEQUENCE cannot be negative")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesInvite:
+    """A pair's (or circle's) series of check-ins, as one recurring event.
+
+    Keyword-only: there are many fields, and required ones follow optional ones.
+
+    Attributes:
+        uid: fixed for the life of the series; the calendar event's identity.
+        sequence: raised by the caller whenever the date or time changes (and to cancel).
+        summary: the event title.
+        description: the agenda; the video link is appended (see the module docstring).
+        location: a room or place; empty for none.
+        url: the video link; empty for none.
+        start: the first meeting (aware; converted to ``timezone``).
+        timezone: an IANA name such as ``"Europe/London"``, or ``"UTC"``.
+        duration_minutes: each meeting's length.
+        frequency: ``"DAILY"``, ``"WEEKLY"`` or ``"MONTHLY"``.
+        interval: every ``interval`` days, weeks or months.
+        nth_weekday: for ``MONTHLY`` only, ``(n, weekday)`` with n = 1..4 or -1 (last) and
+            weekday 0 = Monday; e.g. ``(2, 1)`` is the second Tuesday. ``None`` repeats on
+            the start's day of the month (months without that day are skipped).
+        count: the number of meetings, or
+        until: the programme's end (aware): meetings starting at or before it. Exactly
+            one of ``count`` and ``until`` is given.
+        skipped: original starts of meetings that will not take place (``EXDATE``).
+        moved: meetings moved to another time.
+        organizer: the coordinator.
+        attendees: the mentor first, then the mentees.
+        cancelled: the pair ended: a ``METHOD:CANCEL`` invite.
+        alarm_minutes: the reminder, minutes before each meeting; ``None`` for none.
+        file_stem: the file name without suffix, e.g. "Dana Manager – Sam Engineer"
+            (made safe by :func:`safe_file_name`); empty means the summary.
+    """
+
+    uid: str
+    sequence: int
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    start: datetime
+    timezone: str
+    duration_minutes: int
+    frequency: str
+    interval: int = 1
+    nth_weekday: tuple[int, int] | None = None
+    count: int | None = None
+    until: datetime | None = None
+    skipped: tuple[datetime, ...] = ()
+    moved: tuple[MovedMeeting, ...] = ()
+    organizer: Contact
+    attendees: tuple[Contact, ...]
+    cancelled: bool = False
+    alarm_minutes: int | None = 15
+    file_stem: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.uid.strip() or _UNCARRIABLE.search(self.uid) or "\n" in self.uid:
+            raise ValueError(f"unusable UID: {self.uid!r}")
+        if self.sequence < 0:
+            raise ValueError("SEQUENCE cannot be negative")
+        _require_aware(self.start, "start")
+        _zone(self.timezone)
+        if self.duration_minutes <= 0:
+            raise ValueError("a meeting needs a positive duration")
+        if self.frequency not in FREQUENCIES:
+            raise ValueError(f"frequency must be one of {', '.join(FREQUENCIES)}")
+        if self.interval < 1:
+            raise ValueError("the interval must be at least 1")
+        if (self.count is None) == (self.until is None):
+            raise ValueError("give exactly one of count and until")
+        if self.count is not None and not 1 <= self.count <= MAX_OCCURRENCES:
+            raise ValueError(f"count must be 1..{MAX_OCCURRENCES}")
+        if self.until is not None:
+            _require_aware(self.until, "until")
+        if self.nth_weekday is not None:
+            n, weekday = self.nth_weekday
+            if self.frequency != "MONTHLY":
+                raise ValueError("nth_weekday is for MONTHLY series only")
+            if n not in (1, 2, 3, 4, -1) or not 0 <= weekday <= 6:
+                raise ValueError("nth_weekday is (1..4 or -1, weekday 0..6)")
+            local = self.start.astimezone(_zone(self.timezone))
+            if local.date() != _nth_weekday(local.year, local.month, n, weekday):
+                raise ValueError("the start is not on the series' nth weekday")
+        for when in self.skipped:
+            _require_aware(when, "skipped")
+        if self.alarm_minutes is not None and self.alarm_minutes < 0:
+            raise ValueError("the reminder cannot be after the start")
+        if not self.attendees:
+            raise ValueError("an invite needs attendees")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_invites` wrote, all inside ``folder``."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    calendar: Path | None
+    drafts: tuple[Path, ...]
+
+
+def _require_aware(when: datetime, what: str) -> None:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"{what} must be an aware datetime")
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> tzinfo:
+    if name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+# --------------------------------------------------------------------------- recurrence
+
+
+def _nth_weekday(year: int, month: int, n: int, weekday: int) -> date:
+    """The nth (1..5, or -1 = last) ``weekday`` of a month."""
+    days = _calendar.monthrange(year, month)[1]
+    if n == -1:
+        last = date(year, month, days)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _expand(first: datetime, frequency: str, interval: int, nth: tuple[int, int] | None,
+            count: int | None, until: datetime | None) -> list[datetime]:
+    """The starts the rule gives, as wall-clock times in ``first``'s zone (RFC 5545).
+
+    ``first`` is the series' ``DTSTART`` (aware); a start counts if it is at or before
+    ``until`` as an instant. Months without the start's day are skipped.
+    """
+    zone = first.tzinfo
+    wall = first.replace(tzinfo=None)
+    out: list[datetime] = []
+    step = 0
+    # Months without the day can be skipped, but never more than 11 in a row.
+    while len(out) < (count or MAX_OCCURRENCES + 1):
+        if frequency == "MONTHLY":
+            year, month = _add_months(wall.year, wall.month, step * interval)
+            if nth is not None:
+                day = _nth_weekday(year, month, *nth)
+            elif wall.day <= _calendar.monthrange(year, month)[1]:
+                day = date(year, month, wall.day)
+            else:
+                step += 1
+                continue
+            candidate = datetime.combine(day, wall.time(), tzinfo=zone)
+        else:
+            days = step * interval * (7 if frequency == "WEEKLY" else 1)
+            candidate = (wall + timedelta(days=days)).replace(tzinfo=zone)
+        if until is not None and candidate > until:
+            break
+        out.append(candidate)
+        step += 1
+    if len(out) > MAX_OCCURRENCES:
+        raise ValueError(f"a series of more than {MAX_OCCURRENCES} meetings")
+    return out
+
+
+def _rrule(first: datetime, frequency: str, interval: int, nth: tuple[int, int] | None,
+           count: int | None, until: datetime | None) -> dict[str, object]:
+    rule: dict[str, object] = {"FREQ": frequency}
+    if until is not None:
+        rule["UNTIL"] = until.astimezone(UTC)
+    else:
+        rule["COUNT"] = count
+    if interval != 1:
+        rule["INTERVAL"] = interval
+    # Outlook writes (and best understands) the weekday and month day explicitly.
+    if frequency == "WEEKLY":
+        rule["BYDAY"] = _DAYS[first.weekday()]
+    elif frequency == "MONTHLY" and nth is not None:
+        rule["BYDAY"] = f"{nth[0]}{_DAYS[nth[1]]}"
+    elif frequency == "MONTHLY":
+        rule["BYMONTHDAY"] = first.day
+    return rule
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@dataclass(frozen=True)
+class _Observance:
+    """One VTIMEZONE sub-component: from ``onset`` (local time in ``offset_from``) on,
+    ``offset_to`` applies; repeated yearly on the nth weekday of the month if ``rule``."""
+
+    daylight: bool
+    onset: datetime  # naive local wall time, in offset_from
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    rule: tuple[int, int, int] | None  # (month, n, weekday)
+
+    def onsets_utc(self, year: int) -> list[datetime]:
+        """The naive-UTC onsets in ``year`` (none before ``onset``)."""
+        if self.rule is None:
+            return [self.onset - self.offset_from] if self.onset.year == year else []
+        if year < self.onset.year:
+            return []
+        month, n, weekday = self.rule
+        local = datetime.combine(_nth_weekday(year, month, n, weekday), self.onset.time())
+        return [local - self.offset_from]
+
+
+@dataclass(frozen=True)
+class _Transition:
+    utc: datetime  # naive UTC instant
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+
+
+@lru_cache(maxsize=4096)
+def _transitions(key: str, year: int) -> tuple[_Transition, ...]:
+    """zoneinfo's offset changes in ``year``, to the second (weekly steps, then bisection)."""
+    zone = ZoneInfo(key)
+    found: list[_Transition] = []
+    t = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    before = t.astimezone(zone).utcoffset()
+    while t < end:
+        nxt = min(t + timedelta(days=7), end)
+        after = nxt.astimezone(zone).utcoffset()
+        if after != before:
+            lo, hi = t, nxt
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) // 2
+                if mid.astimezone(zone).utcoffset() == before:
+                    lo = mid
+                else:
+                    hi = mid
+            hi_offset = hi.astimezone(zone).utcoffset()
+            assert before is not None and hi_offset is not None
+            found.append(_Transition(hi.replace(tzinfo=None), before, hi_offset,
+                                     hi.astimezone(zone).tzname() or ""))
+            before = hi_offset
+            t = hi
+            continue
+        t = nxt
+    return tuple(found)
+
+
+def _rule_keys(tr: _Transition) -> list[tuple[int, int, int, time]]:
+    """The ways "the nth/last weekday of the month at this local time" describes ``tr``."""
+    local = tr.utc + tr.offset_from
+    days = _calendar.monthrange(local.year, local.month)[1]
+    keys = []
+    n = (local.day - 1) // 7 + 1
+    if local.day + 7 > days:
+        keys.append((local.month, -1, local.weekday(), local.time()))
+    if n <= 4:
+        keys.append((local.month, n, local.weekday(), local.time()))
+    return keys
+
+
+def _observances(key: str, instants: Sequence[datetime]) -> tuple[_Observance, ...]:
+    """Yearly-rule sub-components for zone ``key`` around ``instants`` (not yet checked)."""
+    zone = ZoneInfo(key)
+    first_year = min(i.astimezone(UTC).year for i in instants) - 1
+    last_year = max(i.astimezone(UTC).year for i in instants)
+    years = range(first_year, last_year + 1)
+    transitions = [tr for y in years for tr in _transitions(key, y)]
+    if not transitions:
+        local = instants[0].astimezone(zone)
+        offset = local.utcoffset()
+        assert offset is not None
+        name = local.tzname() or ""
+        return (_Observance(False, datetime(1970, 1, 1), offset, offset, name, None),)
+    chosen = []
+    for daylight in (False, True):
+        votes: dict[tuple[int, int, int, time, timedelta, timedelta], list[_Transition]] = {}
+        for tr in transitions:
+            if (tr.offset_to > tr.offset_from) == daylight:
+                for month, n, weekday, at in _rule_keys(tr):
+                    votes.setdefault((month, n, weekday, at, tr.offset_from, tr.offset_to),
+                                     []).append(tr)
+        if not votes:
+            continue
+        # Most years first; then "last" before "4th" (the usual way rules are stated).
+        best = min(votes, key=lambda k: (-len(votes[k]), k[1] != -1, k[1], k[0]))
+        month, n, weekday, at, offset_from, offset_to = best
+        onset = datetime.combine(_nth_weekday(first_year, month, n, weekday), at)
+        chosen.append(_Observance(daylight, onset, offset_from, offset_to,
+                                  votes[best][-1].name, (month, n, weekday)))
+    return tuple(chosen)
+
+
+def _offset_by(observances: Sequence[_Observance], instant: datetime) -> timedelta:
+    """The offset a calendar client derives from ``observances`` at ``instant`` (aware)."""
+    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    latest: tuple[datetime, timedelta] | None = None
+    for obs in observances:
+        for year in (utc.year - 1, utc.year, utc.year + 1):
+            for onset in obs.onsets_utc(year):
+                if onset <= utc and (latest is None or onset > latest[0]):
+                    latest = (onset, obs.offset_to)
+    if latest is None:  # before every onset: the earliest sub-component's "from"
+        return min(observances, key=lambda o: o.onset - o.offset_from).offset_from
+    return latest[1]
+
+
+def _rules_hold(key: str, observances: Sequence[_Observance],
+                instants: Iterable[datetime]) -> bool:
+    zone = ZoneInfo(key)
+    return all(_offset_by(observances, i) == i.astimezone(zone).utcoffset() for i in instants)
+
+
+def _vtimezone(key: str, observances: Sequence[_Observance]) -> Timezone:
+    tz = Timezone()
+    tz.add("tzid", key)
+    for obs in sorted(observances, key=lambda o: o.daylight):
+        sub = TimezoneDaylight() if obs.daylight else TimezoneStandard()
+        sub.add("dtstart", obs.onset)
+        sub.add("tzoffsetfrom", obs.offset_from)
+        sub.add("tzoffsetto", obs.offset_to)
+        if obs.name:
+            sub.add("tzname", obs.name)
+        if obs.rule is not None:
+            month, n, weekday = obs.rule
+            sub.add("rrule", {"FREQ": "YEARLY", "BYMONTH": month,
+                              "BYDAY": f"{n}{_DAYS[weekday]}"})
+        tz.add_component(sub)
+    return tz
+
+
+# --------------------------------------------------------------------------- one series
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a series is written: its instants, and in which zone."""
+
+    series: SeriesInvite
+    zone: tzinfo  # the series' ZoneInfo, or UTC (the zone "UTC" or the fallback)
+    starts: tuple[datetime, ...]  # every occurrence the rule gives, in ``zone``
+    real: tuple[datetime, ...]  # the same meetings at their real instants (aware)
+    skipped: frozenset[int]  # indexes into starts
+    moved: tuple[tuple[int, MovedMeeting], ...]
+
+    def instants(self) -> list[datetime]:
+        """Every instant the file names in local time (checked against the VTIMEZONE)."""
+        out = list(self.real)
+        out.append(_end(self.real[0], self.series.duration_minutes, UTC))
+        for _, moved in self.moved:
+            out += [moved.start, _end(moved.start, moved.duration_minutes, UTC)]
+        return out
+
+
+def _end(start: datetime, minutes: int, zone: tzinfo) -> datetime:
+    """``minutes`` of real time after ``start`` (not wall-clock time), in ``zone``."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
+
+
+def _plan(series: SeriesInvite) -> tuple[list[datetime], frozenset[int],
+                                         tuple[tuple[int, MovedMeeting], ...]]:
+    """The occurrences in the series' zone, which are skipped, which moved (by index)."""
+    zone = _zone(series.timezone)
+    first = series.start.astimezone(zone)
+    starts = _expand(first, series.frequency, series.interval, series.nth_weekday,
+                     series.count, series.until)
+    index = {s.astimezone(UTC): i for i, s in enumerate(starts)}
+
+    def find(when: datetime, what: str) -> int:
+        try:
+            return index[when.astimezone(UTC)]
+        except KeyError:
+            raise ValueError(f"{what} {when.isoformat()} is not a meeting of series "
+                             f"{series.uid!r}") from None
+
+    skipped = frozenset(find(s, "skipped") for s in series.skipped)
+    moved = tuple(sorted(((find(m.original_start, "moved"), m) for m in series.moved),
+                         key=lambda p: p[0]))
+    if len({i for i, _ in moved}) != len(moved) or skipped & {i for i, _ in moved}:
+        raise ValueError(f"a meeting of series {series.uid!r} is moved twice or moved "
+                         "and skipped")
+    return starts, skipped, moved
+
+
+def _layouts(series: Sequence[SeriesInvite]
+             ) -> tuple[list[_Layout], dict[str, tuple[_Observance, ...]]]:
+    """Each series' layout and the VTIMEZONEs they need (shared per zone name)."""
+    plans = [_plan(s) for s in series]
+    by_zone: dict[str, list[int]] = {}
+    for i, s in enumerate(series):
+        if s.timezone != "UTC":
+            by_zone.setdefault(s.timezone, []).append(i)
+    layouts: list[_Layout | None] = [None] * len(series)
+    zones: dict[str, tuple[_Observance, ...]] = {}
+    for key, members in sorted(by_zone.items()):
+        local = {i: _Layout(series[i], _zone(key), tuple(plans[i][0]), tuple(plans[i][0]),
+                            plans[i][1], plans[i][2]) for i in members}
+        observances = _observances(key, [t for i in members for t in local[i].instants()])
+        for i in members:
+            if _rules_hold(key, observances, local[i].instants()):
+                layouts[i] = local[i]
+                zones[key] = observances
+    for i, s in enumerate(series):
+        if layouts[i] is None:
+            layouts[i] = _utc_layout(s, *plans[i])
+    return [lay for lay in layouts if lay is not None], zones
+
+
+def _utc_layout(series: SeriesInvite, starts: list[datetime], skipped: frozenset[int],
+                moved: tuple[tuple[int, MovedMeeting], ...]) -> _Layout:
+    """The series in UTC: the same rule from the first real start, ``COUNT`` meetings."""
+    first = starts[0].astimezone(UTC)
+    nth = series.nth_weekday
+    if nth is not None and first.date() != starts[0].date():
+        days = _calendar.monthrange(first.year, first.month)[1]
+        nth = (-1 if first.day + 7 > days else (first.day - 1) // 7 + 1, first.weekday())
+    rule_starts = _expand(first, series.frequency, series.interval, nth, len(starts), None)
+    fallback = dataclasses.replace(series, start=first, timezone="UTC", nth_weekday=nth,
+                                   count=len(starts), until=None, skipped=(), moved=())
+    return _Layout(fallback, UTC, tuple(rule_starts), tuple(starts), skipped, moved)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _clean(text: str) -> str:
+    """``text`` without what iCalendar cannot carry; every line break a ``\\n``."""
+    return _UNCARRIABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _description(series: SeriesInvite) -> str:
+    text = _clean(series.description)
+    link = _clean(series.url).strip()
+    if link and link not in text:
+        text = f"{text}\n\n{link}" if text else link
+    return text
+
+
+def _is_uri(text: str) -> bool:
+    return _URI.fullmatch(text) is not None
+
+
+class _QuotedParameters(Parameters):
+    """Parameters whose ``CN`` is double-quoted when it holds a backslash too: unquoted,
+    a name ending in a backslash makes icalendar's parser swallow the colon after it."""
+
+    quote_also = {**Parameters.quote_also, "CN": Parameters.quote_also["CN"] + "\\"}
+
+
+def _address(contact: Contact, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{contact.email}")
+    address.params = _QuotedParameters()
+    if contact.name.strip():
+        address.params["CN"] = _clean(contact.name)
+    for key, value in params.items():
+        address.params[key.replace("_", "-")] = value
+    return address
+
+
+# --------------------------------------------------------------------------- events
+
+
+_REQUEST, _CANCEL, _PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
+
+
+def _event(layout: _Layout, method: str, dtstamp: datetime, *, start: datetime,
+           minutes: int, sequence: int, recurrence_id: datetime | None = None) -> Event:
+    series = layout.series
+    event = Event()
+    event.add("uid", series.uid)
+    event.add("dtstamp", dtstamp)
+    event.add("sequence", sequence)
+    if recurrence_id is not None:
+        event.add("recurrence-id", recurrence_id)
+    event.add("dtstart", start)
+    event.add("dtend", _end(start, minutes, layout.zone))
+    if recurrence_id is None:
+        event.add("rrule", _rrule(start, series.frequency, series.interval,
+                                  series.nth_weekday, series.count, series.until))
+        for i in sorted(layout.skipped):
+            event.add("exdate", layout.starts[i])
+    event.add("summary", _clean(series.summary))
+    description = _description(series)
+    if description:
+        event.add("description", description)
+    location = _clean(series.location).strip() or _clean(series.url).strip()
+    if location:
+        event.add("location", location)
+    link = _clean(series.url).strip()
+    if link and _is_uri(link):
+        event.add("url", link)
+    cancelled = series.cancelled or method == _CANCEL
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("organizer", _address(series.organizer))
+    for person in series.attendees:
+        if method == _REQUEST:
+            event.add("attendee", _address(person, CUTYPE="INDIVIDUAL",
+                                           ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION",
+                                           RSVP="TRUE"))
+        else:
+            event.add("attendee", _address(person, CUTYPE="INDIVIDUAL",
+                                           ROLE="REQ-PARTICIPANT"))
+    if method == _REQUEST and series.alarm_minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _clean(series.summary).strip() or "Reminder")
+        alarm.add("trigger", timedelta(minutes=-series.alarm_minutes))
+        event.add_component(alarm)
+    return event
+
+
+def _events(layout: _Layout, method: str, dtstamp: datetime) -> list[Event]:
+    """The master and, unless cancelled, one override per moved or shifted meeting."""
+    series = layout.series
+    master = _event(layout, method, dtstamp, start=layout.starts[0],
+                    minutes=series.duration_minutes, sequence=series.sequence)
+    if method == _CANCEL or series.cancelled:
+        return [master]
+    moved = dict(layout.moved)
+    out = [master]
+    for i, rule_start in enumerate(layout.starts):
+        if i in moved:
+            m = moved[i]
+            start, minutes, sequence = m.start, m.duration_minutes, m.sequence
+        elif i not in layout.skipped and layout.real[i] != rule_start:
+            # Only the UTC fallback's rule misses real starts (after an offset change).
+            start, minutes, sequence = layout.real[i], series.duration_minutes, series.sequence
+        else:
+            continue
+        out.append(_event(layout, method, dtstamp, start=start.astimezone(layout.zone),
+                          minutes=minutes, sequence=sequence, recurrence_id=rule_start))
+    return out
+
+
+def _calendar_of(method: str, zones: dict[str, tuple[_Observance, ...]],
+                 events: Iterable[Event], name: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name is not None:
+        cal.add("name", _clean(name))
+        cal.add("x-wr-calname", _clean(name))
+    for key in sorted(zones):
+        cal.add_component(_vtimezone(key, zones[key]))
+    for event in events:
+        cal.add_component(event)
+    return cal
+
+
+def _stamp(dtstamp: datetime | None) -> datetime:
+    if dtstamp is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    _require_aware(dtstamp, "dtstamp")
+    return dtstamp.astimezone(UTC)
+
+
+def _used_zones(layouts: Iterable[_Layout], zones: dict[str, tuple[_Observance, ...]]
+                ) -> dict[str, tuple[_Observance, ...]]:
+    used = {lay.series.timezone for lay in layouts if lay.zone is not UTC}
+    return {k: v for k, v in zones.items() if k in used}
+
+
+def series_ics(series: SeriesInvite, *, dtstamp: datetime | None = None) -> bytes:
+    """One pair's invite: ``METHOD:REQUEST``, or ``METHOD:CANCEL`` if ``series.cancelled``.
+
+    Raises:
+        ValueError: a skipped or moved meeting that is not one of the series' meetings,
+            or a series of more than :data:`MAX_OCCURRENCES` meetings.
+    """
+    stamp = _stamp(dtstamp)
+    method = _CANCEL if series.cancelled else _REQUEST
+    layouts, zones = _layouts([series])
+    data: bytes = _calendar_of(method, _used_zones(layouts, zones),
+                               _events(layouts[0], method, stamp)).to_ical()
+    return data
+
+
+def calendar_ics(series: Iterable[SeriesInvite], *, name: str,
+                 dtstamp: datetime | None = None) -> bytes:
+    """The coordinator's calendar of every series (``METHOD:PUBLISH``).
+
+    Cancelled series are kept as ``STATUS:CANCELLED`` (see the module docstring).
+    """
+    stamp = _stamp(dtstamp)
+    layouts, zones = _layouts(list(series))
+    events = [e for lay in layouts for e in _events(lay, _PUBLISH, stamp)]
+    data: bytes = _calendar_of(_PUBLISH, _used_zones(layouts, zones), events, name).to_ical()
+    return data
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_clean(text).split())
+
+
+def eml_draft(series: SeriesInvite, ics: bytes, *, body: str) -> bytes:
+    """An unsent e-mail (``X-Unsent: 1``) carrying ``ics`` inline and as ``invite.ics``."""
+    method = _CANCEL if series.cancelled else _REQUEST
+    message = EmailMessage()
+    people = [series.organizer, *series.attendees]
+    message["From"] = Address(_one_line(series.organizer.name), addr_spec=series.organizer.email)
+    message["To"] = [Address(_one_line(p.name), addr_spec=p.email) for p in series.attendees]
+    subject = _one_line(series.summary)
+    message["Subject"] = f"Cancelled: {subject}" if series.cancelled else subject
+    message["X-Unsent"] = "1"
+    message.set_content(_clean(body))
+    message.make_alternative()
+    message.add_alternative(ics, maintype="text", subtype="calendar", cte="base64",
+                            params={"method": method, "charset": "UTF-8"},
+                            disposition="inline", filename="invite.ics")
+    message.make_mixed()
+    message.add_attachment(ics, maintype="application", subtype="ics", cte="base64",
+                           filename="invite.ics")
+    # Non-ASCII in an address itself needs SMTPUTF8; names are encoded either way.
+    policy = SMTP if all(p.email.isascii() for p in people) else SMTPUTF8
+    return message.as_bytes(policy=policy)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def safe_file_name(stem: str, suffix: str) -> str:
+    """``stem + suffix`` as a file name every OS accepts.
+
+    Characters Windows forbids (``<>:"/\\|?*``), control characters and bidirectional
+    overrides become ``_``; leading dots and spaces and trailing dots and spaces go;
+    Windows device names (``CON``, ``COM1``, ...) get a ``_``; the name is cut to
+    :data:`MAX_NAME_BYTES` UTF-8 bytes at a character boundary; an empty stem becomes
+    ``invite``.
+    """
+    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
+    if _FORBIDDEN_IN_NAME.search(suffix) or suffix.rstrip(". ") != suffix:
+        raise ValueError(f"unusable suffix {suffix!r}")
+    text = unicodedata.normalize("NFC", stem.replace("\r\n", " ").replace("\n", " "))
+    text = _FORBIDDEN_IN_NAME.sub("_", text)
+    text = re.sub(r"\s+", " ", text).lstrip(". ").rstrip(". ") or "invite"
+    base, dot, rest = text.partition(".")
+    if base.rstrip(" ").upper() in _RESERVED_NAMES:
+        # Windows reads "CON", "con.txt" and "CON .x" all as the console device.
+        text = f"{base.rstrip(' ')}_{dot}{rest}"
+    room = MAX_NAME_BYTES - len(suffix.encode())
+    if len(text.encode()) > room:
+        text = text.encode()[:room].decode(errors="ignore")
+        while text and (unicodedata.combining(text[-1]) or text[-1] == "\u200d"):
+            text = text[:-1]  # a mark or joiner cut off from the rest of its character
+        text = text.rstrip(". ")
+    return text + suffix
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``...: unique ignoring case (Windows, macOS)."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = safe_file_name(f"{stem} ({n})", f"{dot}{suffix}")
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def _default_body(series: SeriesInvite) -> str:
+    if series.cancelled:
+        return f"{series.summary}\n\nThese check-ins have been cancelled."
+    return f"{series.summary}\n\n{_description(series)}".rstrip()
+
+
+def export_invites(series: Sequence[SeriesInvite], folder: Path, *, calendar_name: str,
+                   eml: bool = False, body: Callable[[SeriesInvite], str] | None = None,
+                   progress: Progress | None = None, cancelled: Cancelled | None = None,
+                   dtstamp: datetime | None = None) -> ExportResult:
+    """Write each series' invite, the combined calendar and (if ``eml``) drafts to ``folder``.
+
+    Files: ``<file_stem>.ics`` per series (the bytes of :func:`series_ics`), a ``.eml``
+    beside it for drafts, and ``<calendar_name>.ics`` (:func:`calendar_ics`); names are
+    made safe and unique, the calendar's first. Nothing is written for no series.
+
+    Args:
+        body: the draft's text for a series; by default the title and the description.
+        progress: called with (done, total) as series are built and files written.
+        cancelled: polled between steps; when true, nothing is written.
+        dtstamp: the ``DTSTAMP`` of every event (default: now).
+
+    Raises:
+        UserError: cancelled, or a file could not be written (the message says which).
+        ValueError: a series the calendar cannot hold (see :func:`series_ics`).
+    """
+    folder = Path(folder)
+    stamp = _stamp(dtstamp)
+    make_body = body or _default_body
+    if not series:
+        return ExportResult(folder, (), None, ())
+    file_count = len(series) * (2 if eml else 1) + 1
+    total = len(series) + 1 + file_count
+    done = 0
+
+    def step(check: bool = True) -> None:
+        nonlocal done
+        if check and cancelled is not None and cancelled():
+            raise UserError("Cancelled: no invites were written.")
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    taken: set[str] = set()
+    calendar_file = folder / _unique(safe_file_name(calendar_name, ".ics"), taken)
+    payloads: list[tuple[Path, bytes]] = []
+    files: list[Path] = []
+    drafts: list[Path] = []
+    for item in series:
+        step()
+        ics = series_ics(item, dtstamp=stamp)
+        name = _unique(safe_file_name(item.file_stem or item.summary, ".ics"), taken)
+        files.append(folder / name)
+        payloads.append((files[-1], ics))
+        if eml:
+            draft = folder / _unique(safe_file_name(name[:-len(".ics")], ".eml"), taken)
+            drafts.append(draft)
+            payloads.append((draft, eml_draft(item, ics, body=make_body(item))))
+    step()
+    payloads.append((calendar_file, calendar_ics(series, name=calendar_name, dtstamp=stamp)))
+
+    temps: list[tuple[Path, Path]] = []
+    try:
+        ensure_private_dir(folder)
+        for path, data in payloads:
+            step()
+            temps.append((_write_temp(path, data), path))
+    except BaseException as exc:
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _write_error(folder, exc) from exc
+        raise
+    # From here on the export is committed: each rename is atomic and quick.
+    for i, (tmp, path) in enumerate(temps):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            for later, _ in temps[i:]:
+                with contextlib.suppress(OSError):
+                    later.unlink()
+            raise _write_error(path, exc, replaced=i) from exc
+    step(check=False)
+    return ExportResult(folder, tuple(files), calendar_file, tuple(drafts))
+
+
+def _write_error(path: Path, exc: OSError, replaced: int = 0) -> UserError:
+    reason = str(exc.strerror or exc).rstrip(".")
+    message = f"Cannot write {path}: {reason}."
+    if isinstance(exc, PermissionError) and path.is_file():
+        # Windows cannot replace a file another program has open.
+        message += " If it is open in another program, close it there and export again."
+    if replaced:
+        message += f" {replaced} of the files were already updated; export again."
+    else:
+        message += " No invites were written."
+    return UserError(message)
