@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 
 # Areas planned for later releases: (area, title, what it will do).
 PLANNED_AREAS = (
-    ("checkins", "Check-ins", "It will schedule each pair's meetings at the programme's "
-     "cadence, send calendar invitations and record whether meetings were held."),
     ("feedback", "Feedback", "It will build feedback and readiness forms, collect the "
      "answers and show how pairs are getting on."),
     ("kpis", "KPIs", "It will track the programme's KPI targets against measurements over "
@@ -88,7 +86,8 @@ class MainWindow(QMainWindow):
         # the window shows before their modules (and SQLAlchemy) are imported.
         views: list[AreaView] = [PendingView("programme", "Programme"),
                                  PendingView("participants", "Participants"),
-                                 PendingView("pairing", "Pairing")]
+                                 PendingView("pairing", "Pairing"),
+                                 PendingView("checkins", "Check-ins")]
         views += [PlaceholderView(area, title, text) for area, title, text in PLANNED_AREAS]
         self.views = {v.area: v for v in sorted(views, key=lambda v: AREA_ORDER.index(v.area))}
         self.sidebar = QListWidget()
@@ -186,13 +185,14 @@ class MainWindow(QMainWindow):
 
     def _build_data_views(self) -> None:
         """Replace the PendingViews by the real areas (once, when a database opens)."""
+        from mentordesk.ui.views.checkins_view import CheckinsView
         from mentordesk.ui.views.pairing_view import PairingView
         from mentordesk.ui.views.participants_view import ParticipantsView
         from mentordesk.ui.views.programme_view import ProgrammeView
 
         current = self.stack.currentIndex()
         view_class: type[AreaView]
-        for view_class in (ProgrammeView, ParticipantsView, PairingView):
+        for view_class in (ProgrammeView, ParticipantsView, PairingView, CheckinsView):
             pending = self.views[view_class.area]
             if not isinstance(pending, PendingView):
                 continue
