@@ -74,6 +74,7 @@ from __future__ import annotations
 import calendar as _calendar
 import contextlib
 import dataclasses
+import hashlib
 import os
 import re
 import unicodedata
@@ -653,7 +654,9 @@ def _event(layout: _Layout, method: str, dtstamp: datetime, *, start: datetime,
     description = _description(series)
     if description:
         event.add("description", description)
-    location = _clean(series.location).strip() or _clean(series.url).strip()
+    location = _clean(series.location)
+    if not location.strip():
+        location = _clean(series.url).strip()
     if location:
         event.add("location", location)
     link = _clean(series.url).strip()
@@ -786,6 +789,13 @@ def eml_draft(series: SeriesInvite, ics: bytes, *, body: str) -> bytes:
     message.make_mixed()
     message.add_attachment(ics, maintype="application", subtype="ics", cte="base64",
                            filename="invite.ics")
+    # Fixed boundaries (random by default) keep drafts byte-identical between exports; a
+    # digest of the contents cannot occur in them, and neither is a prefix of the other.
+    digest = hashlib.sha256(ics + b"\0" + body.encode("utf-8", "replace")).hexdigest()
+    message.set_boundary(f"=_mixed_{digest[:32]}")
+    alternative = message.get_payload(0)
+    assert isinstance(alternative, EmailMessage)
+    alternative.set_boundary(f"=_alt_{digest[32:]}")
     # Non-ASCII in an address itself needs SMTPUTF8; names are encoded either way.
     policy = SMTP if all(p.email.isascii() for p in people) else SMTPUTF8
     return message.as_bytes(policy=policy)
@@ -879,7 +889,7 @@ def export_invites(series: Sequence[SeriesInvite], folder: Path, *, calendar_nam
     if not series:
         return ExportResult(folder, (), None, ())
     file_count = len(series) * (2 if eml else 1) + 1
-    total = len(series) + 1 + file_count
+    total = len(series) + 1 + file_count + 1
     done = 0
 
     def step(check: bool = True) -> None:
