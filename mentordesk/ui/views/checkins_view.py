@@ -411,6 +411,8 @@ class CheckinsView(AreaView):
         self.nudge_table = QTableView()
         self.nudge_table.setModel(self.nudge_proxy)
         _configure_table(self.nudge_table)
+        # Longest without a meeting first, then the pairs with no rhythm yet.
+        self.nudge_table.sortByColumn(NudgeColumn.REASON, Qt.SortOrder.DescendingOrder)
         self.nudge_table.setAccessibleName("Pairs to nudge")
         self.nudge_table.selectionModel().selectionChanged.connect(self._update_actions)
         self.nudge_table.doubleClicked.connect(self._on_nudge_table_double_clicked)
@@ -1158,7 +1160,7 @@ class CheckinsView(AreaView):
         ids = tuple(pairing_ids) if pairing_ids is not None else None
 
         def work(progress: Progress, cancelled: Cancelled) -> InviteExport:
-            folder.mkdir(parents=True, exist_ok=True)
+            # The service creates the folder (readable by the owner only: HR data).
             with db.Session() as session:  # reading only: a read-only database exports too
                 return export_invitations(session, programme_id, folder, pairing_ids=ids,
                                           eml=eml, progress=progress, cancelled=cancelled)
