@@ -5,7 +5,7 @@ what a read-only database and an empty one show."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import create_autospec
@@ -287,7 +287,9 @@ def test_marking_missed_then_held_with_a_note_updates_the_log(
     assert [r.id for r in view.selected_rows()] == [target.id]  # still selected
     assert "as missed" in window.statusBar().currentMessage()
 
-    dialog = view.open_log_dialog()
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter opens the dialog
+    dialog = view.log_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.outcome() == CheckinOutcome.MISSED
     dialog.set_outcome(CheckinOutcome.HELD)
@@ -472,7 +474,7 @@ def test_schedule_all_gives_every_pair_without_a_rhythm_the_usual_one(
     dialog.spacing.setValue(60)
     assert dialog.choice() == type(dialog.choice())(datetime.combine(monday, time(10)),
                                                     LONDON, 60)
-    assert "the last on" in dialog.summary.text() and "11:00" in dialog.summary.text()
+    assert dialog.summary.text().endswith("; the last at 11:00.")
     click(qtbot, dialog.ok_button)
     task = view._schedule_all_task
     assert task is not None
@@ -498,8 +500,9 @@ def test_pairs_to_nudge_are_listed_and_can_be_written_to(
     rows = view.nudge_model.rows()
     assert [(r.pairing_id, r.overdue, r.has_rhythm) for r in rows] == [
         (first, True, False), (second, False, False)]
-    assert rows[0].reason == ("No meeting held for 60 days (they meet every 14 days); "
-                              "No rhythm yet")
+    assert rows[0].reason == ("No meeting held for 60 days and no rhythm yet (the usual is "
+                              "every 14 days)")
+    assert rows[1].reason == "No rhythm yet"
     assert view.nudge_proxy.index(0, 1).data() == "Never"
     assert view.tabs.tabText(0) == "Needs a nudge (2)"
     assert "1 pair has held no meeting in twice their rhythm" in view.summary_details.text()
@@ -538,6 +541,29 @@ def test_a_meeting_held_without_a_plan_is_logged_from_the_pairs_tab(
     assert (logged.start.date(), logged.outcome, logged.notes, logged.in_series) == (
         TODAY - timedelta(days=2), CheckinOutcome.HELD, "Coffee chat", False)
     assert logged.id in shown(view)
+
+
+def test_meetings_over_and_not_logged_are_to_log(qtbot: QtBot, pilot_window: MainWindow,
+                                                 pilot_db: Database) -> None:
+    pairing_id = pilot_pairs(pilot_db)[0]
+    first = TODAY - timedelta(days=20)
+    with pilot_db.Session.begin() as session:  # planned three weeks ago
+        checkins.schedule_checkins(session, pairing_id, Schedule(
+            CheckinFrequency.WEEKLY, 1, datetime.combine(first, time(10)), LONDON, 45),
+            now=datetime.combine(first, time(), UTC))
+    pilot_window.data_changed.emit(frozenset({"checkins"}))
+    view = checkins_view(pilot_window)
+    view.go_to(TODAY - timedelta(days=6))
+    assert view.summary_label.text().endswith("1 to log")
+    assert "record whether they were held" in view.summary_details.text()
+    view.outcome_filter.setCurrentIndex(view.outcome_filter.findData("to_log"))
+    assert view.proxy.rowCount() == 1
+    [target] = view.model.rows()
+    assert target.start.date() == TODAY - timedelta(days=6)
+    view.table.selectRow(0)
+    click(qtbot, view.held_button)
+    assert meeting(pilot_db, target.id).outcome == CheckinOutcome.HELD
+    assert view.proxy.rowCount() == 0 and view.summary_label.text().endswith("1 held")
 
 
 # --------------------------------------------------------------------------- invitations
@@ -635,6 +661,7 @@ def test_no_programme_and_no_active_pairs_say_what_to_do(empty_window: MainWindo
     assert view.empty_label.text().startswith(
         "No active pairs yet. Publish pairs in the Pairing area first")
     assert view.navigation_bar.isVisible() and not view.tabs.isVisible()
+    assert not view.summary_frame.isVisible()
     assert view.edit_rhythm() is None
 
 

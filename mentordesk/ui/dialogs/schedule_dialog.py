@@ -502,7 +502,13 @@ class ScheduleAllDialog(QDialog):
         form = QFormLayout()
         form.addRow("First pair meets", first_row)
         form.addRow("Time zone", self.errors.wrap("timezone", "The time zone", self.timezone))
-        form.addRow("Each next pair", self.spacing)
+        spacing_row = QWidget()
+        spacing_layout = QHBoxLayout(spacing_row)
+        spacing_layout.setContentsMargins(0, 0, 0, 0)
+        spacing_layout.addWidget(self.spacing)
+        spacing_layout.addWidget(_muted("later"))
+        spacing_layout.addStretch(1)
+        form.addRow("Each next pair", spacing_row)
         self.summary = _muted()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton(f"Schedule {pairs} pair{'s' * (pairs != 1)}",
@@ -549,8 +555,10 @@ class ScheduleAllDialog(QDialog):
         if self.pairs <= 1 or choice.spacing_minutes == 0:
             text = f"The first meetings are on {first_text}."
         else:
-            text = (f"The first pair meets on {first_text}; the last on "
-                    f"{day_text(last.date(), year=True)} at {last:%H:%M}.")
+            last_day = ("" if last.date() == choice.first_local.date()
+                        else f" on {day_text(last.date(), year=True)}")
+            text = (f"The first pair meets on {first_text}; the last{last_day} at "
+                    f"{last:%H:%M}.")
             if last.date() != choice.first_local.date() or last.hour >= LATE_HOUR:
                 text += (f" That is after {LATE_HOUR}:00 or on another day: choose less "
                          "time between pairs, or an earlier start.")

@@ -394,14 +394,14 @@ class NudgeRow:
     @property
     def reason(self) -> str:
         """Why the pair is listed, in words."""
-        parts = []
-        if self.overdue and self.days_since is not None:
-            parts.append(f"No meeting held for {self.days_since} days"
-                         + (f" (they meet every {self.rhythm_days} days)"
-                            if self.rhythm_days else ""))
-        if not self.has_rhythm:
-            parts.append("No rhythm yet")
-        return "; ".join(parts)
+        if not self.overdue or self.days_since is None:
+            return "No rhythm yet"
+        text = f"No meeting held for {self.days_since} days"
+        if self.rhythm_days and self.has_rhythm:
+            return f"{text} (they meet every {self.rhythm_days} days)"
+        if self.rhythm_days:
+            return f"{text} and no rhythm yet (the usual is every {self.rhythm_days} days)"
+        return text
 
 
 def nudge_rows(overdue: Sequence[OverdueRow], without_rhythm: Sequence[int],

@@ -341,7 +341,12 @@ class CheckinsView(AreaView):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.activated.connect(self._on_table_double_clicked)
+        # Enter logs the current meeting too (not "activated": with single-click
+        # activation, a click would open the dialog).
+        for enter_key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(enter_key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self._on_table_enter_pressed)
         self.table.setAccessibleName("Check-ins")
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
@@ -619,7 +624,9 @@ class CheckinsView(AreaView):
         self.navigation_bar.setVisible(not nobody)
         self.actions_bar.setVisible(not nobody and self.model.rowCount() > 0)
         self.tabs.setVisible(not nobody and bool(self._pairs))
-        self.summary_frame.setVisible(not nobody)
+        # Nothing to sum up before the first pair starts.
+        self.summary_frame.setVisible(not nobody and bool(self._pairs
+                                                          or self.model.rowCount()))
 
     def _period_phrase(self, start: date, end: date, *, lower: bool = False) -> str:
         today = self.today()
@@ -795,6 +802,10 @@ class CheckinsView(AreaView):
 
     def _on_table_double_clicked(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid() and self.note_button.isEnabled():
+            self.open_log_dialog()
+
+    def _on_table_enter_pressed(self) -> None:
+        if self.note_button.isEnabled():
             self.open_log_dialog()
 
     def _on_table_context_menu_requested(self, position: QPoint) -> None:
