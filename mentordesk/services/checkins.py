@@ -252,6 +252,22 @@ def get_series(session: Session, pairing_id: int) -> SeriesRecord | None:
     return _record(series, meetings)
 
 
+def list_series(session: Session, programme_id: int) -> dict[int, SeriesRecord]:
+    """Every series of the programme, by pairing id, in two queries."""
+    rows = list(session.scalars(select(CheckinSeries).join(
+        Pairing, Pairing.id == CheckinSeries.pairing_id)
+        .where(Pairing.programme_id == programme_id)))
+    counts: dict[int, int] = {}
+    if rows:
+        for series_id, number in session.execute(
+                select(Checkin.series_id, func.count(Checkin.id))
+                .where(Checkin.series_id.in_([s.id for s in rows]))
+                .group_by(Checkin.series_id)):
+            if series_id is not None:
+                counts[series_id] = number
+    return {s.pairing_id: _record(s, counts.get(s.id, 0)) for s in rows}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -432,6 +448,8 @@ class CheckinRow:
     notes: str
     moved: bool
     in_series: bool
+    # The time the series planned, when the meeting was moved (aware, local).
+    original_start: datetime | None = None
 
 
 def _names(session: Session, pairing_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -452,11 +470,13 @@ def _names(session: Session, pairing_ids: Sequence[int]) -> dict[int, tuple[str,
 
 def _row(c: Checkin, names: dict[int, tuple[str, str]]) -> CheckinRow:
     mentor, mentees = names.get(c.pairing_id, ("", ""))
+    tz = ZoneInfo(c.timezone)
+    moved = c.original_start is not None and c.original_start != c.scheduled_start
     return CheckinRow(c.id, c.pairing_id, mentor, mentees,
-                      c.scheduled_start.astimezone(ZoneInfo(c.timezone)), c.duration_minutes,
-                      c.timezone, c.outcome, c.topic, c.notes,
-                      c.original_start is not None and c.original_start != c.scheduled_start,
-                      c.series_id is not None)
+                      c.scheduled_start.astimezone(tz), c.duration_minutes,
+                      c.timezone, c.outcome, c.topic, c.notes, moved,
+                      c.series_id is not None,
+                      c.original_start.astimezone(tz) if moved and c.original_start else None)
 
 
 def list_checkins(session: Session, programme_id: int, start: date, end: date,
@@ -525,6 +545,30 @@ def log_checkin(session: Session, pairing_id: int, on: date, outcome: CheckinOut
     session.flush()
     audit.record(session, "log", "checkin", checkin.id, ["outcome", "notes"])
     return _row(checkin, _names(session, [pairing.id]))
+
+
+def log_checkin_by_id(session: Session, checkin_id: int, outcome: CheckinOutcome, *,
+                      note: str | None = None) -> CheckinRow:
+    """Record what became of one meeting; "scheduled" puts a cancelled or wrongly logged
+    meeting back as planned (if it is still to come, calendars get it back)."""
+    checkin = _checkin(session, checkin_id)
+    if outcome == CheckinOutcome.SCHEDULED:
+        if checkin.outcome != CheckinOutcome.SCHEDULED:
+            was_cancelled = checkin.outcome == CheckinOutcome.CANCELLED
+            checkin.outcome = CheckinOutcome.SCHEDULED
+            if was_cancelled and checkin.scheduled_start > _now():
+                _bump(checkin)
+    elif checkin.outcome != outcome:
+        was_planned = checkin.outcome == CheckinOutcome.SCHEDULED
+        checkin.outcome = outcome
+        if outcome == CheckinOutcome.CANCELLED and was_planned \
+                and checkin.scheduled_start > _now():
+            _bump(checkin)
+    if note is not None:
+        checkin.notes = note
+    session.flush()
+    audit.record(session, "log", "checkin", checkin.id, ["outcome", "notes"])
+    return _row(checkin, _names(session, [checkin.pairing_id]))
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,25 @@ def test_move_and_skip_through_the_view(qtbot: QtBot, window: MainWindow, demo_d
         CheckinOutcome.CANCELLED}
 
 
+def test_a_skip_is_undone_from_the_context_menu(qtbot: QtBot, window: MainWindow,
+                                                demo_db: Database) -> None:
+    view = checkins_view(window)
+    future = [r for r in meetings(demo_db, TODAY + timedelta(days=2),
+                                  TODAY + timedelta(days=30))
+              if r.outcome == CheckinOutcome.SCHEDULED]
+    target = future[0]
+    show_meeting(view, target)
+    click(qtbot, view.skip_button)
+    assert meeting(demo_db, target.id).outcome == CheckinOutcome.CANCELLED
+    view.select_checkin(target.id)
+    menu = view.context_menu()
+    assert menu is not None
+    undo = next(a for a in menu.actions() if a.text() == "Back to planned")
+    undo.trigger()
+    menu.close()
+    assert meeting(demo_db, target.id).outcome == CheckinOutcome.SCHEDULED
+
+
 def test_the_context_menu_offers_the_meetings_actions(window: MainWindow,
                                                       demo_db: Database) -> None:
     view = checkins_view(window)

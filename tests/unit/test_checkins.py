@@ -235,3 +235,27 @@ def test_this_weeks_agenda_lists_meetings_on_their_local_dates(db: Any,
     # 08:00 on Tuesday in Auckland is Monday evening in UTC: it is Tuesday's meeting.
     assert [r.start.date() for r in week] == [date(2027, 1, 12)]
     assert week[0].mentor_name == "Dana Manager"
+
+
+def test_log_by_id_and_back_to_planned(db: Any, pair: dict[str, int]) -> None:
+    with db.Session.begin() as s:
+        checkins.schedule_checkins(s, pair["pairing"], fortnightly(), now=BEFORE)
+        first, second = checkins.pairing_checkins(s, pair["pairing"])[:2]
+        # Two meetings the same day: logging by id touches only the one meant.
+        checkins.move_checkin(s, second.id, datetime(2027, 1, 12, 16, 0))
+        row = checkins.log_checkin_by_id(s, second.id, CheckinOutcome.HELD, note="Late one")
+        assert (row.id, row.outcome, row.notes) == (second.id, CheckinOutcome.HELD, "Late one")
+        assert row.original_start == datetime(2027, 1, 26, 10, 0, tzinfo=ZoneInfo(LONDON))
+        rows = {r.id: r for r in checkins.pairing_checkins(s, pair["pairing"])}
+        assert rows[first.id].outcome == CheckinOutcome.SCHEDULED
+        # A mistaken skip is undone: the meeting is planned again, calendars told.
+        checkins.skip_checkin(s, first.id)
+        before = checkins.get_series(s, pair["pairing"])
+        checkins.log_checkin_by_id(s, first.id, CheckinOutcome.SCHEDULED)
+        after = checkins.get_series(s, pair["pairing"])
+        assert before is not None and after is not None
+        assert after.sequence == before.sequence + 1
+        assert checkins.pairing_checkins(s, pair["pairing"])[0].outcome == \
+            CheckinOutcome.SCHEDULED
+        series = checkins.list_series(s, pair["programme"])
+    assert set(series) == {pair["pairing"]} and series[pair["pairing"]].meetings == 13

@@ -61,9 +61,10 @@ from mentordesk.services.checkins import (
     InviteExport,
     Schedule,
     export_invitations,
-    get_series,
     list_checkins,
+    list_series,
     log_checkin,
+    log_checkin_by_id,
     move_checkin,
     overdue_pairs,
     pairings_without_series,
@@ -540,7 +541,8 @@ class CheckinsView(AreaView):
                 programme = current_programme(session)
                 if programme is not None:
                     active = list_pairings(session, programme.id, [PairingStatus.ACTIVE])
-                    pairs = [PairSchedule(p, get_series(session, p.id)) for p in active]
+                    series = list_series(session, programme.id)
+                    pairs = [PairSchedule(p, series.get(p.id)) for p in active]
                     without = pairings_without_series(session, programme.id)
                     nudges = nudge_rows(overdue_pairs(session, programme.id, self.today()),
                                         without, active)
@@ -833,7 +835,29 @@ class CheckinsView(AreaView):
                 action = menu.addAction(button.text().replace("&", ""))
                 action.setEnabled(button.isEnabled())
                 action.triggered.connect(slot)
+        logged = [r for r in self.selected_rows() if r.outcome != CheckinOutcome.SCHEDULED]
+        if logged and self.writable:
+            menu.addSeparator()
+            undo = menu.addAction("Back to planned")
+            undo.setToolTip("Undo a skip or a wrong entry: the meeting is planned again")
+            undo.triggered.connect(self.back_to_planned)
         return menu
+
+    def back_to_planned(self) -> bool:
+        """Put the selected logged or skipped meetings back as planned (notes kept)."""
+        rows = [r for r in self.selected_rows() if r.outcome != CheckinOutcome.SCHEDULED]
+        if not rows or not self.writable:
+            return False
+
+        def undo(session: Session) -> None:
+            for row in rows:
+                log_checkin_by_id(session, row.id, CheckinOutcome.SCHEDULED)
+
+        if self._write(undo) is None:
+            return False
+        self._select_after_load = {r.id for r in rows}
+        self._changed(f"{_plural(len(rows), 'meeting')} planned again.")
+        return True
 
     # ------------------------------------------------------------------ writing
 
@@ -863,7 +887,7 @@ class CheckinsView(AreaView):
 
         def log(session: Session) -> None:
             for row in rows:
-                log_checkin(session, row.pairing_id, row.start.date(), outcome)
+                log_checkin_by_id(session, row.id, outcome)
 
         if self._write(log) is None:
             return False
@@ -892,8 +916,7 @@ class CheckinsView(AreaView):
     def _save_log(self, row: CheckinRow, entry: LogEntry) -> None:
         assert self.db is not None
         with self.db.Session.begin() as session:
-            log_checkin(session, row.pairing_id, row.start.date(), entry.outcome,
-                        note=entry.note)
+            log_checkin_by_id(session, row.id, entry.outcome, note=entry.note)
         self._select_after_load = {row.id}
         self._changed(f"Logged {pair_label(row.mentor_name, row.mentee_names)} on "
                       f"{day_text(row.start.date())} as {entry.outcome}"
