@@ -584,6 +584,28 @@ def test_any_text_round_trips(summary: str, description: str,
     assert [rfc6868_decode(a.params["CN"][0]) for a in parsed.attendee_list] == [mentor, mentee]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.one_of(st.sampled_from("ab\\^ ;,"), st.sampled_from("é日😀"),
+                         st.characters(blacklist_categories=("Cs",),
+                                       blacklist_characters="\n")), max_size=300))
+def test_folding_is_icalendars(line: str) -> None:
+    """The service folds long lines itself (icalendar's per-character loop was a third of
+    an export); the result must be exactly icalendar's."""
+    from icalendar.parser import string
+
+    assert invites._fold(line) == string._foldline(line)
+
+
+def test_events_are_serialised_as_icalendar_does() -> None:
+    item = series(summary="Ünïcödé ^ \\ " * 20, moved=(MovedMeeting(
+        datetime(2026, 3, 10, 10, tzinfo=LONDON), datetime(2026, 3, 11, 9, tzinfo=LONDON),
+        30, 1),))
+    [layout], _ = invites._layouts([item])
+    for method in ("REQUEST", "PUBLISH", "CANCEL"):
+        for event in invites._events(layout, method, STAMP):
+            assert invites._to_ical(event) == event.to_ical()
+
+
 # --------------------------------------------------------------------------- e-mail
 
 
