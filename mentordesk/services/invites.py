@@ -110,6 +110,21 @@ from icalendar import (
 from mentordesk.errors import UserError
 from mentordesk.paths import ensure_private_dir
 
+__all__ = [
+    "FREQUENCIES",
+    "MAX_NAME_BYTES",
+    "MAX_OCCURRENCES",
+    "Contact",
+    "ExportResult",
+    "MovedMeeting",
+    "SeriesInvite",
+    "calendar_ics",
+    "eml_draft",
+    "export_invites",
+    "safe_file_name",
+    "series_ics",
+]
+
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -565,6 +580,8 @@ def _plan(series: SeriesInvite) -> _Plan:
     first = series.start.astimezone(zone)
     starts = _expand(first, series.frequency, series.interval, series.nth_weekday,
                      series.count, series.until)
+    if not starts:
+        raise ValueError(f"series {series.uid!r} ends before its first meeting")
     index: dict[datetime, int] = {}
 
     def find(when: datetime, what: str) -> int:
@@ -860,6 +877,10 @@ def calendar_ics(series: Iterable[SeriesInvite], *, name: str,
 
 def _calendar_ics(series: Sequence[SeriesInvite], name: str, stamp: datetime,
                   plans: Sequence[_Plan]) -> bytes:
+    uids = [s.uid for s in series]
+    if len(set(uids)) != len(uids):
+        twice = sorted({u for u in uids if uids.count(u) > 1})
+        raise ValueError(f"series given twice: {', '.join(twice)}")
     layouts, zones = _layouts(series, plans)
     events = [e for lay in layouts for e in _events(lay, _PUBLISH, stamp)]
     return _calendar_of(_PUBLISH, _used_zones(layouts, zones), events, name)
@@ -873,8 +894,12 @@ def _one_line(text: str) -> str:
 
 
 def eml_draft(series: SeriesInvite, ics: bytes, *, body: str) -> bytes:
-    """An unsent e-mail (``X-Unsent: 1``) carrying ``ics`` inline and as ``invite.ics``."""
-    method = _CANCEL if series.cancelled else _REQUEST
+    """An unsent e-mail (``X-Unsent: 1``) carrying ``ics`` inline and as ``invite.ics``.
+
+    The inline part's ``method`` is the invite's own ``METHOD`` (REQUEST or CANCEL).
+    """
+    found = re.search(rb"\r\nMETHOD:([A-Z-]+)\r\n", ics)
+    method = found[1].decode() if found else _CANCEL if series.cancelled else _REQUEST
     message = EmailMessage()
     people = [series.organizer, *series.attendees]
     message["From"] = Address(_one_line(series.organizer.name), addr_spec=series.organizer.email)

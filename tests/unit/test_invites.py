@@ -372,6 +372,33 @@ def test_utc_fallback_when_no_yearly_rule_holds() -> None:
     assert len(moved) == 1
 
 
+def _months(first_year: int, first_month: int, count: int) -> list[tuple[int, int]]:
+    return [((first_month - 1 + i) // 12 + first_year, (first_month - 1 + i) % 12 + 1)
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("key, first, nth", [
+    ("Asia/Gaza", datetime(2026, 1, 26, 0, 30), (-1, 0)),  # last Monday, Sunday in UTC
+    ("Africa/Casablanca", datetime(2026, 1, 31, 0, 15), None),  # the 31st, the 30th in UTC
+])
+def test_utc_fallback_monthly_across_midnight(key: str, first: datetime,
+                                              nth: tuple[int, int] | None) -> None:
+    """The UTC rule's dates differ from the local ones; overrides put every meeting right."""
+    zone = ZoneInfo(key)
+    item = series(timezone=key, start=first.replace(tzinfo=zone), frequency="MONTHLY",
+                  interval=1, nth_weekday=nth, count=24)
+    ics = series_ics(item, dtstamp=STAMP)
+    assert "VTIMEZONE" not in unfolded(ics)
+    if nth is not None:
+        walls = [datetime(y, m, nth_weekday(y, m, *nth), first.hour, first.minute)
+                 for y, m in _months(2026, 1, 24)]
+    else:
+        walls = [datetime(y, m, 31, first.hour, first.minute)
+                 for y, m in _months(2026, 1, 48) if calendar.monthrange(y, m)[1] == 31][:24]
+    assert [s.astimezone(UTC) for s in starts(ics, embedded=False)] == [
+        w.replace(tzinfo=zone).astimezone(UTC) for w in walls]
+
+
 def test_utc_series_has_no_vtimezone() -> None:
     item = series(timezone="UTC", start=datetime(2026, 2, 10, 10, tzinfo=UTC))
     ics = series_ics(item, dtstamp=STAMP)
@@ -812,6 +839,16 @@ def test_bad_series_is_refused_before_anything_is_written(tmp_path: Path) -> Non
 def test_invalid_series_are_refused(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         series(**changes)
+
+
+def test_a_series_ending_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValueError, match="ends before its first meeting"):
+        series_ics(series(count=None, until=datetime(2026, 2, 1, tzinfo=UTC)))
+
+
+def test_the_calendar_refuses_a_series_given_twice() -> None:
+    with pytest.raises(ValueError, match="given twice: a"):
+        calendar_ics([series(uid="a"), series(uid="b"), series(uid="a")], name="All")
 
 
 def test_too_long_a_series_is_refused() -> None:
