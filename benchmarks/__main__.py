@@ -11,6 +11,7 @@ from benchmarks import (
     bench_add_participants,
     bench_circles,
     bench_import,
+    bench_invites,
     bench_matching,
     bench_pairing,
     bench_scoring,
@@ -22,7 +23,7 @@ def main() -> int:
     """Run all benchmarks; 0 when every aim is met."""
     results = [bench_add_participants.run(), bench_import.run(), bench_startup.run(),
                bench_scoring.run(), bench_matching.run(), bench_circles.run(),
-               bench_pairing.run()]
+               bench_pairing.run(), bench_invites.run()]
     return 0 if all(results) else 1
 
 

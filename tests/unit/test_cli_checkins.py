@@ -115,7 +115,6 @@ def test_a_person_in_several_pairings_must_name_the_pairing(run: Runner) -> None
 
 def test_invites_export_writes_an_invitation_per_pair_and_a_calendar(run: Runner,
                                                                      tmp_path: Path) -> None:
-    pytest.importorskip("mentordesk.services.invites")
     out = tmp_path / "invites"
     result = run.json("invites", "export", str(out), "--eml")
     pairs = _active(run)
