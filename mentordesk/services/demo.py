@@ -290,6 +290,8 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
         if pairing.status != PairingStatus.ACTIVE or pairing.start_date is None:
             continue
         day = pairing.start_date + timedelta(days=rng.randint(0, 4))
+        while day.weekday() >= 5:  # meetings on working days
+            day += timedelta(days=1)
         hour = rng.choice([9, 10, 11, 14, 15])
         schedule_checkins(session, pairing.id, Schedule(
             CheckinFrequency.WEEKLY, 2, datetime.combine(day, time(hour)), "Europe/London",
