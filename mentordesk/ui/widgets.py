@@ -1,4 +1,5 @@
-"""Small widgets shared by the forms: inline field errors and an item delegate with choices."""
+"""Small widgets shared by the areas and forms: inline field errors, an item delegate with
+choices, and the banner an area shows its state in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -15,6 +17,51 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #B00020;"
+MUTED_STYLE = "color: #6B6B6B;"
+# The banner's tones: a quiet line, something to look at, something wrong.
+_TONES = {
+    "plain": "QFrame#banner { border: 1px solid transparent; }",
+    "attention": "QFrame#banner { background: #FFF6D6; border: 1px solid #E3C25A; "
+                 "border-radius: 4px; }",
+    "warning": "QFrame#banner { background: #FDECEA; border: 1px solid #E3A09A; "
+               "border-radius: 4px; }",
+}
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``"1 pair"``, ``"1,204 pairs"``."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+class Banner(QFrame):
+    """A bold headline and a muted line of details under it, in a tone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.headline = QLabel()
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setStyleSheet(MUTED_STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.details)
+        self.show_text("", "")
+
+    def show_text(self, headline: str, details: str, tone: str = "plain") -> None:
+        """Show ``headline`` and ``details`` (hidden when empty) in ``tone``: "plain",
+        "attention" or "warning"."""
+        self.headline.setText(headline)
+        self.details.setText(details)
+        self.details.setVisible(bool(details))
+        self.setStyleSheet(_TONES[tone])
 _VERBS = ("is ", "are ", "must ", "cannot ", "has ", "needs ")
 
 

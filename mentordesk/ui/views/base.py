@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -14,8 +15,12 @@ from mentordesk.errors import UserError
 from mentordesk.ui import prompts
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from mentordesk.db import Database
     from mentordesk.ui.tasks import TaskRunner
+
+T = TypeVar("T")
 
 ALL_AREAS = frozenset({"programme", "participants", "pairing", "checkins", "feedback", "kpis",
                        "recognition", "resources", "stories"})
@@ -78,6 +83,19 @@ class AreaView(QWidget):
             prompts.show_error(self, APP_NAME, exc.message)
         else:
             sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _write(self, fn: Callable[[Session], T]) -> tuple[T] | None:
+        """Run ``fn`` in one transaction of the open database: its result in a 1-tuple, or
+        None when nothing could be written (read-only, or a :class:`UserError`, which is
+        explained to the user)."""
+        if self.db is None or self.db.read_only:
+            return None
+        try:
+            with self.db.Session.begin() as session:
+                return (fn(session),)
+        except UserError as exc:
+            self.report_failure(exc)
+            return None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -54,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mentordesk.errors import UserError, ValidationError
+from mentordesk.errors import ValidationError
 from mentordesk.models import Cadence, CheckinFrequency, CheckinOutcome, PairingStatus
 from mentordesk.services.checkins import (
     CheckinRow,
@@ -98,6 +97,7 @@ from mentordesk.ui.qtmodels.checkins import (
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
 from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -114,8 +114,6 @@ if TYPE_CHECKING:
         ScheduleDialog,
     )
 
-T = TypeVar("T")
-
 # Logging, moving or planning meetings: the KPIs count meetings held, and a participant's
 # panel lists their check-ins.
 CHECKIN_CHANGES = frozenset({"checkins", "kpis", "participants"})
@@ -126,16 +124,6 @@ CADENCE_WORDS = {Cadence.WEEKLY: "weekly", Cadence.FORTNIGHTLY: "every 2 weeks",
                  Cadence.MONTHLY: "monthly on the same weekday"}
 INVITATIONS_FOLDER = "Invitations"
 
-_MUTED = "color: #6B6B6B;"
-_BANNER = {
-    "plain": "QFrame#summary { border: 1px solid transparent; }",
-    "attention": "QFrame#summary { background: #FFF6D6; border: 1px solid #E3C25A; "
-                 "border-radius: 4px; }",
-}
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def system_timezone() -> str:
@@ -208,7 +196,7 @@ class CheckinsView(AreaView):
 
         # Header: title, programme, the programme-wide operations.
         self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(_MUTED)
+        self.programme_label.setStyleSheet(MUTED_STYLE)
         self.schedule_all_button = QPushButton("Schedule &all…")
         self.schedule_all_button.setToolTip("Give every active pair without a rhythm the "
                                             "programme's usual one")
@@ -226,22 +214,9 @@ class CheckinsView(AreaView):
         top.addWidget(self.export_button)
 
         # What the period comes to, and who needs attention.
-        self.summary_frame = QFrame()
-        self.summary_frame.setObjectName("summary")
-        self.summary_label = QLabel()
-        font = self.summary_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.summary_label.setFont(font)
-        self.summary_label.setWordWrap(True)
-        self.summary_details = QLabel()
-        self.summary_details.setWordWrap(True)
-        self.summary_details.setStyleSheet(_MUTED)
-        summary_layout = QVBoxLayout(self.summary_frame)
-        summary_layout.setContentsMargins(10, 6, 10, 6)
-        summary_layout.setSpacing(2)
-        summary_layout.addWidget(self.summary_label)
-        summary_layout.addWidget(self.summary_details)
+        self.summary_frame = Banner()
+        self.summary_label = self.summary_frame.headline
+        self.summary_details = self.summary_frame.details
 
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.addWidget(self._build_agenda())
@@ -385,7 +360,7 @@ class CheckinsView(AreaView):
         self.rhythm_button.setToolTip("Change the selected meeting's pair's rhythm")
         self.rhythm_button.clicked.connect(self._on_rhythm_button_clicked)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet(_MUTED)
+        self.count_label.setStyleSheet(MUTED_STYLE)
         self.actions_bar = QWidget()
         actions = QHBoxLayout(self.actions_bar)
         actions.setContentsMargins(0, 0, 0, 0)
@@ -429,7 +404,7 @@ class CheckinsView(AreaView):
         self.nudge_rhythm_button = QPushButton("Set rhythm…")
         self.nudge_rhythm_button.clicked.connect(self._on_nudge_rhythm_button_clicked)
         self.nudge_note = QLabel()
-        self.nudge_note.setStyleSheet(_MUTED)
+        self.nudge_note.setStyleSheet(MUTED_STYLE)
         self.nudge_note.setWordWrap(True)
         nudge_buttons = QHBoxLayout()
         nudge_buttons.addWidget(self.email_button)
@@ -462,7 +437,7 @@ class CheckinsView(AreaView):
         self.log_meeting_button.clicked.connect(self.log_unplanned_meeting)
         pairs_note = QLabel("Each active pair's rhythm: their meetings are planned at the "
                             "same local time across daylight saving changes.")
-        pairs_note.setStyleSheet(_MUTED)
+        pairs_note.setStyleSheet(MUTED_STYLE)
         pairs_note.setWordWrap(True)
         pairs_buttons = QHBoxLayout()
         pairs_buttons.addWidget(self.pair_rhythm_button)
@@ -617,7 +592,7 @@ class CheckinsView(AreaView):
             text = f"No meetings {self._period_phrase(start, end, lower=True)}."
             if self._without_rhythm:
                 count = len(self._without_rhythm)
-                text += (f"\n\n{_plural(count, 'active pair')} "
+                text += (f"\n\n{plural(count, 'active pair')} "
                          f"{'has' if count == 1 else 'have'} no rhythm yet: press "
                          "Schedule all… to give them the programme's usual one, or set one "
                          "per pair below.")
@@ -647,18 +622,18 @@ class CheckinsView(AreaView):
         parts = [f"{counts[key]:,} {label}" for key, label in (
             ("held", "held"), ("missed", "missed"), ("cancelled", "cancelled"),
             ("to_log", "to log"), ("scheduled", "planned")) if counts[key]]
-        headline = f"{self._period_phrase(start, end)}: {_plural(total, 'meeting')}"
+        headline = f"{self._period_phrase(start, end)}: {plural(total, 'meeting')}"
         if parts:
             headline += " — " + ", ".join(parts)
         details = []
         overdue = sum(1 for n in self._nudges if n.overdue)
         if overdue:
-            details.append(f"{_plural(overdue, 'pair')} "
+            details.append(f"{plural(overdue, 'pair')} "
                            f"{'has' if overdue == 1 else 'have'} held no meeting in twice "
                            "their rhythm: see Needs a nudge below.")
         if self._without_rhythm:
             count = len(self._without_rhythm)
-            details.append(f"{_plural(count, 'active pair')} "
+            details.append(f"{plural(count, 'active pair')} "
                            f"{'has' if count == 1 else 'have'} no rhythm yet.")
         if counts["to_log"]:
             details.append("Meetings to log are over: record whether they were held.")
@@ -666,11 +641,9 @@ class CheckinsView(AreaView):
             details.append("Exporting the invitations…")
         if self._schedule_all_task is not None:
             details.append("Scheduling the pairs…")
-        self.summary_label.setText(headline)
-        self.summary_details.setText(" ".join(details))
-        self.summary_details.setVisible(bool(details))
         attention = bool(overdue or counts["to_log"])
-        self.summary_frame.setStyleSheet(_BANNER["attention" if attention else "plain"])
+        self.summary_frame.show_text(headline, " ".join(details),
+                                     "attention" if attention else "plain")
 
     def _show_nudges(self) -> None:
         self.nudge_model.set_rows(self._nudges)
@@ -856,21 +829,10 @@ class CheckinsView(AreaView):
         if self._write(undo) is None:
             return False
         self._select_after_load = {r.id for r in rows}
-        self._changed(f"{_plural(len(rows), 'meeting')} planned again.")
+        self._changed(f"{plural(len(rows), 'meeting')} planned again.")
         return True
 
     # ------------------------------------------------------------------ writing
-
-    def _write(self, fn: Callable[[Session], T]) -> tuple[T] | None:
-        """Run ``fn`` in one transaction; a :class:`UserError` is explained and gives None."""
-        if self.db is None or self.db.read_only:
-            return None
-        try:
-            with self.db.Session.begin() as session:
-                return (fn(session),)
-        except UserError as exc:
-            self.report_failure(exc)
-            return None
 
     def _changed(self, message: str, areas: frozenset[str] = CHECKIN_CHANGES) -> None:
         self.data_changed.emit(areas)
@@ -894,7 +856,7 @@ class CheckinsView(AreaView):
         self._select_after_load = {r.id for r in rows}
         what = (f"{pair_label(rows[0].mentor_name, rows[0].mentee_names)} on "
                 f"{day_text(rows[0].start.date())}" if len(rows) == 1
-                else _plural(len(rows), "meeting"))
+                else plural(len(rows), "meeting"))
         self._changed(f"Logged {what} as {outcome}.")
         return True
 
@@ -991,7 +953,7 @@ class CheckinsView(AreaView):
         self._select_after_load = {r.id for r in rows}
         what = (f"{pair_label(rows[0].mentor_name, rows[0].mentee_names)}'s meeting on "
                 f"{day_text(rows[0].start.date())}" if len(rows) == 1
-                else _plural(len(rows), "meeting"))
+                else plural(len(rows), "meeting"))
         self._changed(f"Skipped {what}. Export the invitations again to update their "
                       "calendars.")
         return True
@@ -1116,7 +1078,7 @@ class CheckinsView(AreaView):
         return task
 
     def _on_scheduled_all(self, done: list[int]) -> None:
-        self._changed(f"Scheduled {_plural(len(done), 'pair')} with the programme's usual "
+        self._changed(f"Scheduled {plural(len(done), 'pair')} with the programme's usual "
                       "rhythm. Export the invitations to send them.")
 
     def _on_schedule_all_ended(self) -> None:
@@ -1211,16 +1173,16 @@ class CheckinsView(AreaView):
 
     def _on_exported(self, result: InviteExport) -> None:
         written = len(result.files) + len(result.drafts) + (1 if result.calendar else 0)
-        parts = [_plural(len(result.files), "invitation")]
+        parts = [plural(len(result.files), "invitation")]
         if result.calendar is not None:
             parts.append("a calendar of every meeting")
         if result.drafts:
-            parts.append(_plural(len(result.drafts), "email draft"))
-        text = (f"Wrote {_plural(written, 'file')} to {result.folder}: "
+            parts.append(plural(len(result.drafts), "email draft"))
+        text = (f"Wrote {plural(written, 'file')} to {result.folder}: "
                 + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
                 + ".")
         if result.cancelled:
-            text += (f" {_plural(result.cancelled, 'invitation')} "
+            text += (f" {plural(result.cancelled, 'invitation')} "
                      f"cancel{'s' if result.cancelled == 1 else ''} ended pairs' meetings.")
         if result.skipped:
             text += f" Left out: {'; '.join(result.skipped)}."

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -124,14 +124,13 @@ from mentordesk.ui.qtmodels.pairings import (
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
 from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from mentordesk.ui.dialogs.supply_dialog import SupplyDemandDialog
     from mentordesk.ui.dialogs.swap_mentor_dialog import SwapMentorDialog
-
-T = TypeVar("T")
 
 # Every pairing change shows in the participants' detail panel too.
 PAIRING_CHANGES = frozenset({"pairing", "participants"})
@@ -156,14 +155,6 @@ CRITERIA_HELP = ("The weights share the 100 points between the criteria. Moving 
                  "re-runs the pairing at once as a draft preview; nothing is saved until you "
                  "press Save as proposal.")
 
-_MUTED = "color: #6B6B6B;"
-_BANNER = {
-    "plain": "QFrame#verdict { border: 1px solid transparent; }",
-    "preview": "QFrame#verdict { background: #FFF6D6; border: 1px solid #E3C25A; "
-               "border-radius: 4px; }",
-    "warning": "QFrame#verdict { background: #FDECEA; border: 1px solid #E3A09A; "
-               "border-radius: 4px; }",
-}
 
 
 def criterion_label(name: str) -> str:
@@ -173,10 +164,6 @@ def criterion_label(name: str) -> str:
 
 def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def verdict(certified: bool) -> str:
@@ -305,7 +292,7 @@ class CriteriaPanel(QWidget):
         grid.setColumnStretch(1, 1)
         for column, text in ((2, "Weight"), (3, "Up to")):
             label = QLabel(text)
-            label.setStyleSheet(_MUTED)
+            label.setStyleSheet(MUTED_STYLE)
             label.setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(label, 0, column)
         for row, name in enumerate(CRITERIA, start=1):
@@ -320,7 +307,7 @@ class CriteriaPanel(QWidget):
             weight.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             weight.setMinimumWidth(weight.fontMetrics().horizontalAdvance("10.5"))
             share = QLabel()
-            share.setStyleSheet(_MUTED)
+            share.setStyleSheet(MUTED_STYLE)
             share.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             share.setMinimumWidth(share.fontMetrics().horizontalAdvance("100 pts"))
             share.setToolTip("The most points this criterion can give a pair")
@@ -340,7 +327,7 @@ class CriteriaPanel(QWidget):
 
         self.help = QLabel(CRITERIA_HELP)
         self.help.setWordWrap(True)
-        self.help.setStyleSheet(_MUTED)
+        self.help.setStyleSheet(MUTED_STYLE)
         self.help.setTextFormat(Qt.TextFormat.RichText)
         self.help.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.help.setMinimumHeight(self.help.fontMetrics().lineSpacing() * 5)
@@ -493,7 +480,7 @@ class PairingView(AreaView):
 
         # Header: title, programme, the programme-wide operations.
         self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(_MUTED)
+        self.programme_label.setStyleSheet(MUTED_STYLE)
         self.propose_button = QPushButton("Propose pairs")
         self.propose_button.setToolTip("Pair everyone not yet in a kept pairing, with the "
                                        "criteria as set, and save the proposal (accepted, "
@@ -516,22 +503,9 @@ class PairingView(AreaView):
         top.addWidget(self.propose_button)
 
         # The run's verdict, or the draft's.
-        self.verdict_frame = QFrame()
-        self.verdict_frame.setObjectName("verdict")
-        self.verdict_label = QLabel()
-        font = self.verdict_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.verdict_label.setFont(font)
-        self.verdict_label.setWordWrap(True)
-        self.details_label = QLabel()
-        self.details_label.setWordWrap(True)
-        self.details_label.setStyleSheet(_MUTED)
-        verdict_layout = QVBoxLayout(self.verdict_frame)
-        verdict_layout.setContentsMargins(10, 6, 10, 6)
-        verdict_layout.setSpacing(2)
-        verdict_layout.addWidget(self.verdict_label)
-        verdict_layout.addWidget(self.details_label)
+        self.verdict_frame = Banner()
+        self.verdict_label = self.verdict_frame.headline
+        self.details_label = self.verdict_frame.details
 
         # Criteria.
         self.criteria = CriteriaPanel()
@@ -574,7 +548,7 @@ class PairingView(AreaView):
             self.status_filter.addItem(label, key)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
         self.count = QLabel()
-        self.count.setStyleSheet(_MUTED)
+        self.count.setStyleSheet(MUTED_STYLE)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -673,7 +647,7 @@ class PairingView(AreaView):
         self.unmatched_table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.unmatched_table.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.unmatched_note = QLabel()
-        self.unmatched_note.setStyleSheet(_MUTED)
+        self.unmatched_note.setStyleSheet(MUTED_STYLE)
         self.choose_mentor_button = QPushButton("Choose a mentor…")
         self.choose_mentor_button.setToolTip("Pair the selected mentee with a mentor you "
                                              "choose (locked, so re-runs keep it)")
@@ -739,7 +713,7 @@ class PairingView(AreaView):
         self.lift_button.clicked.connect(self.lift_selected_rules)
         note = QLabel("Locked pairs stay in every re-run; banned pairs are never proposed "
                       "(a rejected proposal becomes a ban).")
-        note.setStyleSheet(_MUTED)
+        note.setStyleSheet(MUTED_STYLE)
         buttons = QHBoxLayout()
         buttons.addWidget(self.lift_button)
         buttons.addWidget(note, 1)
@@ -888,10 +862,10 @@ class PairingView(AreaView):
             lines.append(f"<b>{len(pool.kept):,}</b> pairings kept as they are (accepted, "
                          "active or locked)")
         if pool.forbidden:
-            lines.append(f"{_plural(len(pool.forbidden), 'pair')} forbidden")
+            lines.append(f"{plural(len(pool.forbidden), 'pair')} forbidden")
         short = len(pool.mentees) - places
         if short > 0 and not pool.circles:
-            lines.append(f"<span style='color:#B00020'>{_plural(short, 'mentee')} more than "
+            lines.append(f"<span style='color:#B00020'>{plural(short, 'mentee')} more than "
                          "there are places: some stay unmatched.</span>")
         self.pool_label.setText("<br>".join(lines))
 
@@ -993,15 +967,15 @@ class PairingView(AreaView):
         elif self.preview is not None:
             p = self.preview
             style = "preview"
-            placed = (f"{_plural(len(p.matches), 'mentee')} in circles" if self.circles
-                      else _plural(len(p.matches), 'pair'))
+            placed = (f"{plural(len(p.matches), 'mentee')} in circles" if self.circles
+                      else plural(len(p.matches), 'pair'))
             headline = (f"Draft preview — not saved: {placed}, "
                         f"total {p.total:,.1f}, {len(p.unmatched):,} unmatched")
             kept = len(pool.kept) if pool is not None else 0
             parts = [f"{verdict(p.certified)} with the criteria as set now "
                      f"({_seconds(p.seconds)})"]
             if kept:
-                parts.append(f"{_plural(kept, 'pairing')} kept as they are")
+                parts.append(f"{plural(kept, 'pairing')} kept as they are")
             parts += list(p.notes)
             details = ("; ".join(parts) + ". Save as proposal keeps it; Reset goes back to "
                        "the saved pairs.")
@@ -1011,16 +985,16 @@ class PairingView(AreaView):
             run = self._run
             if not run.certified:
                 style = "warning"
-            placed = (f"{_plural(run.proposed, 'mentee')} in circles" if self.circles
-                      else _plural(run.proposed, 'pair'))
+            placed = (f"{plural(run.proposed, 'mentee')} in circles" if self.circles
+                      else plural(run.proposed, 'pair'))
             headline = (f"{verdict(run.certified)} — {placed}, "
                         f"total {run.total_score:,.1f}, {run.unmatched:,} unmatched")
             when = run.created_at
             if when.tzinfo is None:
                 when = when.replace(tzinfo=UTC)
             details = (f"Last proposed {when.astimezone():%d %b %Y at %H:%M} for "
-                       f"{_plural(run.mentees, 'mentee')} and "
-                       f"{_plural(run.mentors, 'mentor')} with places, in "
+                       f"{plural(run.mentees, 'mentee')} and "
+                       f"{plural(run.mentors, 'mentor')} with places, in "
                        f"{_seconds(run.seconds)}. Now: {self._board_counts()}.")
             run_id, notes = self._run_notes
             if notes and run_id == run.id:
@@ -1032,16 +1006,14 @@ class PairingView(AreaView):
             headline = "No pairs yet"
             details = ""
             if pool is not None and pool.mentees and pool.mentors:
-                details = (f"{_plural(len(pool.mentees), 'mentee')} to pair with "
-                           f"{_plural(len(pool.mentors), 'mentor')}.")
+                details = (f"{plural(len(pool.mentees), 'mentee')} to pair with "
+                           f"{plural(len(pool.mentors), 'mentor')}.")
         if self._load_problem:
             details = f"{details} {self._load_problem}".strip()
         if self._propose_task is not None:
             details = f"Proposing pairs in the background… {details}"
-        self.verdict_label.setText(headline)
-        self.details_label.setText(details)
-        self.details_label.setVisible(bool(details))
-        self.verdict_frame.setStyleSheet(_BANNER[style])
+        self.verdict_frame.show_text(headline, details,
+                                     "attention" if style == "preview" else style)
 
     def _board_counts(self) -> str:
         rows = self._saved_rows
@@ -1050,7 +1022,7 @@ class PairingView(AreaView):
             PairingStatus.PROPOSED, PairingStatus.ACCEPTED, PairingStatus.ACTIVE,
             PairingStatus.PAUSED) if counts[s]]
         locked = sum(1 for r in rows if r.locked)
-        text = f"{_plural(len(rows), 'pairing')}" + (f" ({', '.join(parts)})" if parts else "")
+        text = f"{plural(len(rows), 'pairing')}" + (f" ({', '.join(parts)})" if parts else "")
         if locked:
             text += f", {locked:,} locked"
         return text
@@ -1333,17 +1305,6 @@ class PairingView(AreaView):
 
     # ------------------------------------------------------------------ operations
 
-    def _write(self, fn: Callable[[Session], T]) -> tuple[T] | None:
-        """Run ``fn`` in one transaction; a :class:`UserError` is explained and gives None."""
-        if self.db is None or self.db.read_only:
-            return None
-        try:
-            with self.db.Session.begin() as session:
-                return (fn(session),)
-        except UserError as exc:
-            self.report_failure(exc)
-            return None
-
     def _changed(self, areas: frozenset[str], message: str) -> None:
         self.data_changed.emit(areas)
         if message:
@@ -1397,7 +1358,7 @@ class PairingView(AreaView):
             return []
         accepted = done[0]
         self._select_after_load = ids[0]
-        self._changed(PAIRING_CHANGES, f"Accepted {_plural(len(accepted), 'pairing')}.")
+        self._changed(PAIRING_CHANGES, f"Accepted {plural(len(accepted), 'pairing')}.")
         return accepted
 
     def toggle_lock(self) -> bool:
@@ -1422,7 +1383,7 @@ class PairingView(AreaView):
             return False
         self._select_after_load = rows[0].id
         verb = "Unlocked" if unlock else "Locked"
-        self._changed(PAIRING_CHANGES, f"{verb} {_plural(len(rows), 'pairing')}"
+        self._changed(PAIRING_CHANGES, f"{verb} {plural(len(rows), 'pairing')}"
                       + ("." if unlock else ": every re-run keeps them."))
         return True
 
@@ -1489,12 +1450,12 @@ class PairingView(AreaView):
             split.append(f"{accepted} accepted")
         if proposed:
             split.append(f"{proposed} still proposed")
-        text = (f"Publish {_plural(len(open_rows), 'pairing')} ({' and '.join(split)})?\n\n"
+        text = (f"Publish {plural(len(open_rows), 'pairing')} ({' and '.join(split)})?\n\n"
                 f"They become active from {_day(start)}, and check-ins can be scheduled for "
                 "them. Published pairs are no longer changed by re-runs.")
         unmatched = len(self._saved_unmatched or ())
         if unmatched:
-            text += f"\n\n{_plural(unmatched, 'mentee')} {'is' if unmatched == 1 else 'are'} " \
+            text += f"\n\n{plural(unmatched, 'mentee')} {'is' if unmatched == 1 else 'are'} " \
                     "still unmatched."
         if self.preview is not None:
             text += "\n\nThe draft preview is not saved, so it is not published."
@@ -1505,7 +1466,7 @@ class PairingView(AreaView):
         if done is None:
             return None
         result = done[0]
-        self._changed(PUBLISH_CHANGES, f"Published {_plural(len(result.published), 'pairing')}"
+        self._changed(PUBLISH_CHANGES, f"Published {plural(len(result.published), 'pairing')}"
                       + (f": active from {_day(result.start_date)}." if result.start_date
                          else "."))
         return result
@@ -1709,6 +1670,6 @@ def status_label_plain(status: PairingStatus) -> str:
 def _proposed_message(result: ProposalResult) -> str:
     p = result.proposal
     kept = f", {result.kept:,} kept" if result.kept else ""
-    return (f"Proposed {_plural(len(p.matches), 'pair')}{kept}: "
+    return (f"Proposed {plural(len(p.matches), 'pair')}{kept}: "
             f"{verdict(p.certified).lower()}, total {p.total:,.1f}, "
             f"{len(p.unmatched):,} unmatched.")
