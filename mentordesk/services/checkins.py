@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,9 @@ from mentordesk.models import (
 )
 from mentordesk.services import audit
 from mentordesk.services.validation import check_timezone
+
+if TYPE_CHECKING:
+    from mentordesk.services.invites import SeriesInvite
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -636,8 +640,8 @@ class InviteExport:
     skipped: tuple[str, ...] = field(default_factory=tuple)
 
 
-def series_invites(session: Session, programme_id: int,
-                   pairing_ids: Sequence[int] | None = None) -> tuple[list[object], list[str]]:
+def series_invites(session: Session, programme_id: int, pairing_ids: Sequence[int] | None = None,
+                   ) -> tuple[list[SeriesInvite], list[str]]:
     """The programme's series as :class:`~mentordesk.services.invites.SeriesInvite` values,
     and the pairs left out with the reason (no email for anyone, no organiser)."""
     from mentordesk.services.invites import Contact, MovedMeeting, SeriesInvite
@@ -660,7 +664,7 @@ def series_invites(session: Session, programme_id: int,
     if pairing_ids is not None:
         query = query.where(CheckinSeries.pairing_id.in_(pairing_ids))
     topics = _topics(programme)
-    invites: list[object] = []
+    invites: list[SeriesInvite] = []
     skipped: list[str] = []
     for series in session.scalars(query):
         pairing = series.pairing
@@ -704,8 +708,7 @@ def series_invites(session: Session, programme_id: int,
             interval=series.interval,
             nth_weekday=((_nth(first.date()), first.weekday())
                          if series.frequency == CheckinFrequency.MONTHLY else None),
-            count=(series.count if series.until is None else None)
-            if series.count is not None or series.until is not None else DEFAULT_COUNT,
+            count=None if series.until is not None else (series.count or DEFAULT_COUNT),
             until=until, skipped=skipped_starts, moved=moved, organizer=organizer,
             attendees=attendees, cancelled=series.status == SeriesStatus.CANCELLED,
             file_stem=title))
@@ -724,15 +727,14 @@ def export_invitations(session: Session, programme_id: int, folder: Path, *,
                        cancelled: Cancelled | None = None) -> InviteExport:
     """Write each series' invitation (.ics, and .eml drafts if asked) and the combined
     calendar into ``folder``."""
-    from mentordesk.services.invites import SeriesInvite, export_invites
+    from mentordesk.services.invites import export_invites
 
-    invites, skipped = series_invites(session, programme_id, pairing_ids)
-    if not invites:
+    series, skipped = series_invites(session, programme_id, pairing_ids)
+    if not series:
         raise UserError("There are no check-ins to export: set a rhythm for active pairs "
                         "first.")
     programme = session.get(Programme, programme_id)
     assert programme is not None
-    series = [i for i in invites if isinstance(i, SeriesInvite)]
 
     def body(invite: SeriesInvite) -> str:
         if invite.cancelled:

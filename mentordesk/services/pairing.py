@@ -17,14 +17,14 @@ from __future__ import annotations
 import csv
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from mentordesk.errors import NotFoundError, UserError, ValidationError
@@ -191,8 +191,14 @@ class Pool:
     total_mentees: int
 
 
-def _people(session: Session) -> tuple[dict[int, Person], dict[int, dict[str, Any]]]:
-    """Every participant as a :class:`Person`, and their row (role, status, capacity...)."""
+def _people(session: Session, only: Collection[int] | None = None,
+            ) -> tuple[dict[int, Person], dict[int, dict[str, Any]]]:
+    """Every participant (or those in ``only``) as a :class:`Person`, with their whole
+    reporting line, and their row (role, status, capacity...)."""
+
+    def mine(column: Any) -> ColumnElement[bool]:
+        return true() if only is None else column.in_(only)
+
     rows = session.execute(select(
         Participant.id, Participant.full_name, Participant.preferred_name, Participant.email,
         Participant.department, Participant.level_rank, Participant.location,
@@ -202,7 +208,8 @@ def _people(session: Session) -> tuple[dict[int, Person], dict[int, dict[str, An
     labels: dict[int, dict[str, str]] = defaultdict(dict)
     for pid, name, level in session.execute(
             select(ParticipantSkill.participant_id, Skill.name, ParticipantSkill.level)
-            .join(Skill, Skill.id == ParticipantSkill.skill_id)):
+            .join(Skill, Skill.id == ParticipantSkill.skill_id)
+            .where(mine(ParticipantSkill.participant_id))):
         key = name.casefold()
         skills[pid].setdefault(key, level)
         labels[pid].setdefault(key, name)
@@ -210,6 +217,7 @@ def _people(session: Session) -> tuple[dict[int, Person], dict[int, dict[str, An
     for pid, name in session.execute(
             select(DevelopmentGoal.participant_id, Skill.name)
             .join(Skill, Skill.id == DevelopmentGoal.skill_id)
+            .where(mine(DevelopmentGoal.participant_id))
             .order_by(DevelopmentGoal.participant_id, DevelopmentGoal.priority,
                       DevelopmentGoal.id)):
         key = name.casefold()
@@ -218,16 +226,20 @@ def _people(session: Session) -> tuple[dict[int, Person], dict[int, dict[str, An
             goals[pid].append(key)
     interests: dict[int, set[str]] = defaultdict(set)
     for pid, interest in session.execute(
-            select(ParticipantInterest.participant_id, ParticipantInterest.interest)):
+            select(ParticipantInterest.participant_id, ParticipantInterest.interest)
+            .where(mine(ParticipantInterest.participant_id))):
         interests[pid].add(interest.casefold())
     languages: dict[int, set[str]] = defaultdict(set)
     for pid, language in session.execute(
-            select(ParticipantLanguage.participant_id, ParticipantLanguage.language)):
+            select(ParticipantLanguage.participant_id, ParticipantLanguage.language)
+            .where(mine(ParticipantLanguage.participant_id))):
         languages[pid].add(language.casefold())
     chains = manager_chains({r.id: r.manager_id for r in rows})
     people: dict[int, Person] = {}
     info: dict[int, dict[str, Any]] = {}
     for r in rows:
+        if only is not None and r.id not in only:
+            continue
         people[r.id] = Person(
             id=r.id, name=r.preferred_name or r.full_name, department=r.department,
             level_rank=r.level_rank, location=r.location, timezone=r.timezone,
@@ -245,7 +257,7 @@ def scoring_person(session: Session, participant_id: int) -> Person:
     Raises:
         NotFoundError: no such participant.
     """
-    people, _ = _people(session)
+    people, _ = _people(session, {participant_id})
     if participant_id not in people:
         raise NotFoundError(f"There is no participant with id {participant_id}.")
     return people[participant_id]
@@ -974,7 +986,7 @@ def _person(session: Session, participant_id: int) -> Participant:
 def _check_pair(session: Session, programme_id: int, mentor_id: int,
                 mentee_id: int) -> tuple[Person, Person]:
     """The two as scoring sees them, after the hard constraints (forbid rules aside)."""
-    people, info = _people(session)
+    people, info = _people(session, {mentor_id, mentee_id})
     for pid, what in ((mentor_id, "mentor"), (mentee_id, "mentee")):
         if pid not in people:
             raise NotFoundError(f"There is no participant with id {pid}.")
