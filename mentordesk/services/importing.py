@@ -73,7 +73,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 
 from mentordesk.errors import UserError
 from mentordesk.models import (
@@ -860,28 +860,37 @@ def load_participant_data(session: Session, ids: Sequence[int] | None = None,
                    p.c.consent_photos, p.c.notes).order_by(p.c.id)
     rows = list(session.execute(query))
     email_by_id = {r.id: r.email for r in rows}
-    if ids is not None:
-        wanted = set(ids)
+    wanted = set(ids) if ids is not None else None
+    if wanted is not None:
         rows = [r for r in rows if r.id in wanted]
+
+    def theirs(column: Any) -> ColumnElement[bool]:
+        # A few people: only theirs. Many: everyone's (fewer bound values than SQL allows).
+        return column.in_(wanted) if wanted is not None and len(wanted) <= 500 else true()
+
     skills: dict[int, list[SkillLevel]] = defaultdict(list)
     for pid, name, level in session.execute(
             select(ParticipantSkill.participant_id, Skill.name, ParticipantSkill.level)
-            .join(Skill, Skill.id == ParticipantSkill.skill_id)):
+            .join(Skill, Skill.id == ParticipantSkill.skill_id)
+            .where(theirs(ParticipantSkill.participant_id))):
         skills[pid].append(SkillLevel(name, level))
     goals: dict[int, list[str]] = defaultdict(list)
     for pid, name in session.execute(
             select(DevelopmentGoal.participant_id, Skill.name)
             .join(Skill, Skill.id == DevelopmentGoal.skill_id)
+            .where(theirs(DevelopmentGoal.participant_id))
             .order_by(DevelopmentGoal.participant_id, DevelopmentGoal.priority)):
         goals[pid].append(name)
     languages: dict[int, list[str]] = defaultdict(list)
     for pid, lang in session.execute(
             select(ParticipantLanguage.participant_id, ParticipantLanguage.language)
+            .where(theirs(ParticipantLanguage.participant_id))
             .order_by(ParticipantLanguage.id)):
         languages[pid].append(lang)
     interests: dict[int, list[str]] = defaultdict(list)
     for pid, interest in session.execute(
             select(ParticipantInterest.participant_id, ParticipantInterest.interest)
+            .where(theirs(ParticipantInterest.participant_id))
             .order_by(ParticipantInterest.id)):
         interests[pid].append(interest)
     out: list[tuple[int, ParticipantData]] = []

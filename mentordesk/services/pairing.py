@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, select, true
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentordesk.errors import NotFoundError, UserError, ValidationError
 from mentordesk.models import (
-    DevelopmentGoal,
     Pairing,
     PairingMember,
     PairingRule,
@@ -37,16 +36,13 @@ from mentordesk.models import (
     PairingRun,
     PairingStatus,
     Participant,
-    ParticipantInterest,
-    ParticipantLanguage,
     ParticipantRole,
-    ParticipantSkill,
     ParticipantStatus,
     Programme,
     ProgrammeFormat,
-    Skill,
 )
 from mentordesk.services import audit
+from mentordesk.services.importing import load_participant_data
 from mentordesk.services.matching import Solution, solve
 from mentordesk.services.scoring import (
     CRITERIA,
@@ -55,6 +51,7 @@ from mentordesk.services.scoring import (
     Person,
     ScoreTable,
     manager_chains,
+    person_from_data,
     score_all,
     score_pair,
     why_not,
@@ -195,59 +192,17 @@ def _people(session: Session, only: Collection[int] | None = None,
             ) -> tuple[dict[int, Person], dict[int, dict[str, Any]]]:
     """Every participant (or those in ``only``) as a :class:`Person`, with their whole
     reporting line, and their row (role, status, capacity...)."""
-
-    def mine(column: Any) -> ColumnElement[bool]:
-        return true() if only is None else column.in_(only)
-
-    rows = session.execute(select(
-        Participant.id, Participant.full_name, Participant.preferred_name, Participant.email,
-        Participant.department, Participant.level_rank, Participant.location,
-        Participant.timezone, Participant.role, Participant.mentor_capacity,
-        Participant.status, Participant.manager_id)).all()
-    skills: dict[int, dict[str, int]] = defaultdict(dict)
-    labels: dict[int, dict[str, str]] = defaultdict(dict)
-    for pid, name, level in session.execute(
-            select(ParticipantSkill.participant_id, Skill.name, ParticipantSkill.level)
-            .join(Skill, Skill.id == ParticipantSkill.skill_id)
-            .where(mine(ParticipantSkill.participant_id))):
-        key = name.casefold()
-        skills[pid].setdefault(key, level)
-        labels[pid].setdefault(key, name)
-    goals: dict[int, list[str]] = defaultdict(list)
-    for pid, name in session.execute(
-            select(DevelopmentGoal.participant_id, Skill.name)
-            .join(Skill, Skill.id == DevelopmentGoal.skill_id)
-            .where(mine(DevelopmentGoal.participant_id))
-            .order_by(DevelopmentGoal.participant_id, DevelopmentGoal.priority,
-                      DevelopmentGoal.id)):
-        key = name.casefold()
-        labels[pid].setdefault(key, name)
-        if key not in goals[pid]:
-            goals[pid].append(key)
-    interests: dict[int, set[str]] = defaultdict(set)
-    for pid, interest in session.execute(
-            select(ParticipantInterest.participant_id, ParticipantInterest.interest)
-            .where(mine(ParticipantInterest.participant_id))):
-        interests[pid].add(interest.casefold())
-    languages: dict[int, set[str]] = defaultdict(set)
-    for pid, language in session.execute(
-            select(ParticipantLanguage.participant_id, ParticipantLanguage.language)
-            .where(mine(ParticipantLanguage.participant_id))):
-        languages[pid].add(language.casefold())
+    rows = session.execute(
+        select(Participant.id, Participant.status, Participant.manager_id)).all()
     chains = manager_chains({r.id: r.manager_id for r in rows})
+    status = {r.id: r.status for r in rows}
     people: dict[int, Person] = {}
     info: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        if only is not None and r.id not in only:
-            continue
-        people[r.id] = Person(
-            id=r.id, name=r.preferred_name or r.full_name, department=r.department,
-            level_rank=r.level_rank, location=r.location, timezone=r.timezone,
-            languages=frozenset(languages.get(r.id, ())), skills=skills.get(r.id, {}),
-            goals=tuple(goals.get(r.id, ())), interests=frozenset(interests.get(r.id, ())),
-            manager_chain=chains.get(r.id, ()), labels=labels.get(r.id, {}))
-        info[r.id] = {"email": r.email, "role": r.role, "capacity": r.mentor_capacity,
-                      "status": r.status, "full_name": r.full_name}
+    for pid, data in load_participant_data(session, None if only is None else sorted(only)):
+        people[pid] = person_from_data(pid, data, chains.get(pid, ()))
+        info[pid] = {"email": data.email, "role": data.role,
+                     "capacity": data.mentor_capacity or 0, "status": status[pid],
+                     "full_name": data.full_name}
     return people, info
 
 

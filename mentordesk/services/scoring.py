@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentordesk.errors import UserError, ValidationError
-from mentordesk.services.participants import ParticipantRecord
+from mentordesk.services.participants import ParticipantData, ParticipantRecord
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -177,7 +177,14 @@ def person_from_record(record: ParticipantRecord,
         manager_chain: ids up the reporting line (see :func:`manager_chains`); by default
             only the direct manager is known.
     """
-    data = record.data
+    if manager_chain is None:
+        manager_chain = () if record.manager_id is None else (record.manager_id,)
+    return person_from_data(record.id, record.data, manager_chain)
+
+
+def person_from_data(participant_id: int, data: ParticipantData,
+                     manager_chain: Sequence[int] = ()) -> Person:
+    """The scoring view of a participant's data (see :func:`person_from_record`)."""
     labels: dict[str, str] = {}
     skills: dict[str, int] = {}
     for skill in data.skills:
@@ -190,11 +197,9 @@ def person_from_record(record: ParticipantRecord,
         labels.setdefault(key, goal)
         if key not in goals:
             goals.append(key)
-    if manager_chain is None:
-        manager_chain = () if record.manager_id is None else (record.manager_id,)
     return Person(
-        id=record.id,
-        name=record.display_name,
+        id=participant_id,
+        name=data.preferred_name or data.full_name,
         department=data.department,
         level_rank=data.level_rank,
         location=data.location,
