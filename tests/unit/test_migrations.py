@@ -224,7 +224,7 @@ def test_head_constant_matches_the_migration_scripts() -> None:
 def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path) -> None:
     from sqlalchemy import select
 
-    from mentordesk.models import Pairing, PairingStatus, Participant
+    from mentordesk.models import Checkin, Pairing, PairingStatus, Participant
 
     _demo_at(db_path, "0001_initial")
     assert _revision(db_path) == "0001_initial"
@@ -254,4 +254,12 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path) -> None:
     with database.Session() as s:
         assert s.scalars(select(Pairing.status).where(Pairing.id == pairing_id)).one() \
             == PairingStatus.ACCEPTED
+    # The point of 0004: meetings from before keep their own calendar UID, belong to no
+    # series and have no topic; a meeting in a series needs none.
+    with database.Session.begin() as s:
+        old = s.scalars(select(Checkin)).all()
+        assert old and all(c.ical_uid and c.series_id is None and c.topic == ""
+                           and c.original_start is None for c in old)
+        s.add(Checkin(pairing_id=old[0].pairing_id, scheduled_start=old[0].scheduled_start,
+                      ical_uid=None))
     database.close(backup=False)
