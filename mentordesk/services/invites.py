@@ -74,12 +74,9 @@ from __future__ import annotations
 
 import bisect
 import calendar as _calendar
-import contextlib
 import dataclasses
 import hashlib
-import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -109,6 +106,7 @@ from icalendar import (
 
 from mentordesk.errors import UserError
 from mentordesk.paths import ensure_private_dir
+from mentordesk.services.files import MAX_NAME_BYTES, safe_file_name, unique_name, write_files
 
 __all__ = [
     "FREQUENCIES",
@@ -132,21 +130,13 @@ FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY")
 PRODID = "-//MentorDesk//Check-in invites//EN"
 # A series longer than this is a mistake in the caller (ten years of daily meetings).
 MAX_OCCURRENCES = 3660
-# File names are kept to this many UTF-8 bytes (suffix included): Linux allows 255 bytes,
-# Windows 255 UTF-16 units, but a Windows path as a whole is limited to 260 characters.
-MAX_NAME_BYTES = 120
-PRIVATE_FILE_MODE = 0o600
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _REQUEST, _CANCEL, _PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 _ORGANIZER = "ORGANIZER"  # an address without attendee parameters
 _UNCARRIABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}\x00-\x1f\x7f-\x9f]+")
-_FORBIDDEN_IN_NAME = re.compile(
-    '[<>:"/\\\\|?*\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+')
-_RESERVED_NAMES = frozenset(
-    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
-    + [f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"])
+
 
 
 # --------------------------------------------------------------------------- data
@@ -927,62 +917,6 @@ def eml_draft(series: SeriesInvite, ics: bytes, *, body: str) -> bytes:
     return message.as_bytes(policy=policy)
 
 
-# --------------------------------------------------------------------------- files
-
-
-def safe_file_name(stem: str, suffix: str) -> str:
-    """``stem + suffix`` as a file name every OS accepts.
-
-    Characters Windows forbids (``<>:"/\\|?*``), control characters and bidirectional
-    overrides become ``_``; leading dots and spaces and trailing dots and spaces go;
-    Windows device names (``CON``, ``COM1``, ...) get a ``_``; the name is cut to
-    :data:`MAX_NAME_BYTES` UTF-8 bytes at a character boundary; an empty stem becomes
-    ``invite``.
-    """
-    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
-    if _FORBIDDEN_IN_NAME.search(suffix) or suffix.rstrip(". ") != suffix:
-        raise ValueError(f"unusable suffix {suffix!r}")
-    text = unicodedata.normalize("NFC", stem.replace("\r\n", " ").replace("\n", " "))
-    text = _FORBIDDEN_IN_NAME.sub("_", text)
-    text = re.sub(r"\s+", " ", text).lstrip(". ").rstrip(". ") or "invite"
-    base, dot, rest = text.partition(".")
-    if base.rstrip(" ").upper() in _RESERVED_NAMES:
-        # Windows reads "CON", "con.txt" and "CON .x" all as the console device.
-        text = f"{base.rstrip(' ')}_{dot}{rest}"
-    room = MAX_NAME_BYTES - len(suffix.encode())
-    if len(text.encode()) > room:
-        text = text.encode()[:room].decode(errors="ignore")
-        while text and (unicodedata.combining(text[-1]) or text[-1] == "\u200d"):
-            text = text[:-1]  # a mark or joiner cut off from the rest of its character
-        text = text.rstrip(". ")
-    return text + suffix
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``...: unique ignoring case (Windows, macOS)."""
-    stem, dot, suffix = name.rpartition(".")
-    candidate, n = name, 1
-    while candidate.casefold() in taken:
-        n += 1
-        candidate = safe_file_name(f"{stem} ({n})", f"{dot}{suffix}")
-    taken.add(candidate.casefold())
-    return candidate
-
-
-def _write_temp(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, PRIVATE_FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return tmp
-
-
 def _default_body(series: SeriesInvite) -> str:
     if series.cancelled:
         return f"{series.summary}\n\nThese check-ins have been cancelled."
@@ -1027,7 +961,7 @@ def export_invites(series: Sequence[SeriesInvite], folder: Path, *, calendar_nam
             progress(done, total)
 
     taken: set[str] = set()
-    calendar_file = folder / _unique(safe_file_name(calendar_name, ".ics"), taken)
+    calendar_file = folder / unique_name(safe_file_name(calendar_name, ".ics", "invite"), taken)
     payloads: list[tuple[Path, bytes]] = []
     files: list[Path] = []
     drafts: list[Path] = []
@@ -1036,50 +970,18 @@ def export_invites(series: Sequence[SeriesInvite], folder: Path, *, calendar_nam
         step()
         plans.append(_plan(item))
         ics = _series_ics(item, stamp, plans[-1])
-        name = _unique(safe_file_name(item.file_stem or item.summary, ".ics"), taken)
+        name = unique_name(safe_file_name(item.file_stem or item.summary, ".ics", "invite"), taken)
         files.append(folder / name)
         payloads.append((files[-1], ics))
         if eml:
-            draft = folder / _unique(safe_file_name(name[:-len(".ics")], ".eml"), taken)
+            stem = name[:-len(".ics")]
+            draft = folder / unique_name(safe_file_name(stem, ".eml", "invite"), taken)
             drafts.append(draft)
             payloads.append((draft, eml_draft(item, ics, body=make_body(item))))
     step()
     payloads.append((calendar_file, _calendar_ics(series, calendar_name, stamp, plans)))
 
-    temps: list[tuple[Path, Path]] = []
-    try:
-        ensure_private_dir(folder)
-        for path, data in payloads:
-            step()
-            temps.append((_write_temp(path, data), path))
-    except BaseException as exc:
-        for tmp, _ in temps:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        if isinstance(exc, OSError):
-            raise _write_error(folder, exc) from exc
-        raise
-    # From here on the export is committed: each rename is atomic and quick.
-    for i, (tmp, path) in enumerate(temps):
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            for later, _ in temps[i:]:
-                with contextlib.suppress(OSError):
-                    later.unlink()
-            raise _write_error(path, exc, replaced=i) from exc
+    ensure_private_dir(folder)  # an empty folder is reported even with nothing to write
+    write_files(payloads, noun="invites", step=step)
     step(check=False)
     return ExportResult(folder, tuple(files), calendar_file, tuple(drafts))
-
-
-def _write_error(path: Path, exc: OSError, replaced: int = 0) -> UserError:
-    reason = str(exc.strerror or exc).rstrip(".")
-    message = f"Cannot write {path}: {reason}."
-    if isinstance(exc, PermissionError) and path.is_file():
-        # Windows cannot replace a file another program has open.
-        message += " If it is open in another program, close it there and export again."
-    if replaced:
-        message += f" {replaced} of the files were already updated; export again."
-    else:
-        message += " No invites were written."
-    return UserError(message)

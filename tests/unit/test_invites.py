@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentordesk.errors import UserError
-from mentordesk.services import invites
+from mentordesk.services import files, invites
 from mentordesk.services.invites import (
     MAX_NAME_BYTES,
     Contact,
@@ -694,7 +694,7 @@ def test_eml_headers_cannot_be_broken_by_names() -> None:
     ("Dana Manager – Sam Engineer", "Dana Manager – Sam Engineer.ics"),
 ])
 def test_safe_file_name(stem: str, expected: str, tmp_path: Path) -> None:
-    name = safe_file_name(stem, ".ics")
+    name = safe_file_name(stem, ".ics", "invite")
     assert name == expected
     (tmp_path / name).write_bytes(b"x")
 
@@ -779,7 +779,7 @@ def test_write_error_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     folder = tmp_path / "invites"
     folder.mkdir()
     (folder / "Dana – Sam.ics").write_bytes(b"old")
-    real = invites._write_temp
+    real = files.write_temp
     calls = itertools.count()
 
     def failing(path: Path, data: bytes) -> Path:
@@ -787,7 +787,7 @@ def test_write_error_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             raise OSError(28, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(invites, "_write_temp", failing)
+    monkeypatch.setattr(files, "write_temp", failing)
     with pytest.raises(UserError, match=r"No space left on device\. No invites were written"):
         export_invites(_items(), folder, calendar_name="All", eml=True)
     assert os.listdir(folder) == ["Dana – Sam.ics"]
@@ -804,7 +804,7 @@ def test_rename_error_is_reported_and_leaves_no_temporary_file(
             raise PermissionError(13, "Permission denied")
         real(src, dst)
 
-    monkeypatch.setattr(invites.os, "replace", failing)
+    monkeypatch.setattr(files.os, "replace", failing)
     with pytest.raises(UserError, match="2 of the files were already updated"):
         export_invites(_items(), tmp_path, calendar_name="All")
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
