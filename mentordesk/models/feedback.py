@@ -81,6 +81,8 @@ class FeedbackResponse(Base):
     """One person's filled-in form (the respondent may be anonymous)."""
 
     __tablename__ = "feedback_response"
+    # The same filled-in PDF imported twice is one response.
+    __table_args__ = (UniqueConstraint("form_id", "source_digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_id: Mapped[int] = mapped_column(
@@ -95,6 +97,8 @@ class FeedbackResponse(Base):
         ForeignKey("pairing.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SHA-256 of what an imported file said (form and answers); NULL for on-screen entry.
+    source_digest: Mapped[str | None] = mapped_column(String(64))
 
     form: Mapped[FeedbackForm] = relationship(back_populates="responses")
     answers: Mapped[list[FeedbackAnswer]] = relationship(

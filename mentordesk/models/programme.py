@@ -38,6 +38,7 @@ class Programme(Base):
         CheckConstraint("circle_min_size >= 1 AND circle_max_size >= circle_min_size",
                         name="circle_sizes"),
         UniqueConstraint("name"),
+        CheckConstraint("paper_size IN ('A4', 'Letter')", name="paper_size_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,16 @@ class Programme(Base):
     brand_primary_color: Mapped[str] = mapped_column(String(7), default="#2E5E8C")
     brand_accent_color: Mapped[str] = mapped_column(String(7), default="#F2A541")
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Printed documents: who issues them, who signs certificates, the look and the paper.
+    organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    certificate_template: Mapped[str] = mapped_column(String(40), default="classic")
+    paper_size: Mapped[str] = mapped_column(String(10), default="A4")
+    # The coordinator's own wording of handbook sections, by handbook and section key;
+    # sections not in it use the text under resources/handbooks.
+    document_texts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The pairing criteria (weights and options) as JSON; NULL means the defaults.
     pairing_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
