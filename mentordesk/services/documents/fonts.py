@@ -84,7 +84,7 @@ def _font(file_name: str) -> tuple[str, frozenset[int]]:
         except KeyError:
             pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file_name))))
         if name not in _CODES:
-            face = pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
+            face = pdfmetrics.getFont(name).face
             _CODES[name] = frozenset(face.charToGlyph)
     return name, _CODES[name]
 
@@ -169,7 +169,19 @@ def runs(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR) 
             result[-1] = Run(last.text + char, font, last.rtl)
         else:
             result.append(Run(char, font, False))
-    return [Run(r.text, r.font, _is_rtl(r.text)) for r in result]
+    return [piece for r in result for piece in _split_rtl(r)]
+
+
+def _split_rtl(run: Run) -> list[Run]:
+    """A run with right-to-left text, its neutral ends (a space, a comma) split off: they
+    belong to the left-to-right text around it, not to the reversed part."""
+    if not _is_rtl(run.text):
+        return [run]
+    strong = [i for i, c in enumerate(run.text) if unicodedata.bidirectional(c) in _RTL_CLASSES]
+    start, end = strong[0], strong[-1] + 1
+    pieces = [Run(run.text[:start], run.font, False), Run(run.text[start:end], run.font, True),
+              Run(run.text[end:], run.font, False)]
+    return [p for p in pieces if p.text]
 
 
 def _is_rtl(text: str) -> bool:
@@ -261,17 +273,14 @@ def fit_size(text: str, width: float, size: float, minimum: float, *,
 def markup(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR) -> str:
     """``text`` as ReportLab paragraph markup, each run in its own ``<font>``.
 
-    The text is escaped. Spaces inside a right-to-left run become no-break spaces so the run
-    wraps and is shaped as one piece, its words in right-to-left order.
+    The text is escaped. A right-to-left run is shaped here and put in visual order (as
+    the presentation forms HarfBuzz chose), its spaces made no-break, so the paragraph
+    keeps it whole on one line and needs no shaping of its own.
     """
     primary = font_name(family, style)
     parts = []
     for run in runs(text, family, style):
-        piece = escape(run.text.replace(" ", _NBSP) if run.rtl else run.text)
+        piece = str(_shaped(run, 10)[0]).replace(" ", _NBSP) if run.rtl else run.text
+        piece = escape(piece)
         parts.append(piece if run.font == primary else f'<font face="{run.font}">{piece}</font>')
     return "".join(parts)
-
-
-def needs_shaping(text: str) -> bool:
-    """Whether paragraph ``text`` has right-to-left script that must be shaped."""
-    return _is_rtl(text)
