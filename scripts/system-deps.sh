@@ -28,6 +28,11 @@ for lib in "${!libs[@]}"; do
   have_lib "$lib" || packages+=("${libs[$lib]}")
 done
 fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+# The printed documents' tests check PDFs with independent tools: qpdf --check, and
+# poppler's pdftotext (text and fonts) and pdftoppm (pages rendered to images).
+command -v qpdf >/dev/null 2>&1 || packages+=(qpdf)
+command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+  || packages+=(poppler-utils)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0
