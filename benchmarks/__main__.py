@@ -9,6 +9,7 @@ import sys
 
 from benchmarks import (
     bench_add_participants,
+    bench_certificates,
     bench_circles,
     bench_import,
     bench_invites,
@@ -23,7 +24,8 @@ def main() -> int:
     """Run all benchmarks; 0 when every aim is met."""
     results = [bench_add_participants.run(), bench_import.run(), bench_startup.run(),
                bench_scoring.run(), bench_matching.run(), bench_circles.run(),
-               bench_pairing.run(), bench_invites.run()]
+               bench_pairing.run(), bench_invites.run(),
+               bench_certificates.run()]
     return 0 if all(results) else 1
 
 

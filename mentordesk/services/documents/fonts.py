@@ -142,6 +142,11 @@ def runs(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR) 
     Characters no font has are dropped (they would print as empty boxes); a neutral
     character stays in the font of the run it sits in when that font has it.
     """
+    return list(_runs(text, family, style))
+
+
+@functools.lru_cache(maxsize=4096)  # a batch repeats its wording, dates and labels
+def _runs(text: str, family: Family, style: Style) -> tuple[Run, ...]:
     primary = font_name(family, style)
     fonts: list[str | None] = []
     for char in text:
@@ -169,7 +174,7 @@ def runs(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR) 
             result[-1] = Run(last.text + char, font, last.rtl)
         else:
             result.append(Run(char, font, False))
-    return [piece for r in result for piece in _split_rtl(r)]
+    return tuple(piece for r in result for piece in _split_rtl(r))
 
 
 def _split_rtl(run: Run) -> list[Run]:
@@ -206,7 +211,12 @@ def visual_runs(text: str, family: Family = Family.SANS,
     Consecutive right-to-left runs swap places as a block; in a right-to-left line the
     whole sequence is reversed, with left-to-right blocks keeping their inner order.
     """
-    logical = runs(text, family, style)
+    return list(_visual_runs(text, family, style))
+
+
+@functools.lru_cache(maxsize=4096)
+def _visual_runs(text: str, family: Family, style: Style) -> tuple[Run, ...]:
+    logical = _runs(text, family, style)
     rtl_line = base_rtl(text)
     blocks: list[list[Run]] = []
     for run in logical:
@@ -217,7 +227,7 @@ def visual_runs(text: str, family: Family = Family.SANS,
     ordered = [list(reversed(b)) if b[0].rtl else b for b in blocks]
     if rtl_line:
         ordered.reverse()
-    return [run for block in ordered for run in block]
+    return tuple(run for block in ordered for run in block)
 
 
 def _shaped(run: Run, size: float) -> tuple[str, float]:
@@ -236,7 +246,7 @@ def _shaped(run: Run, size: float) -> tuple[str, float]:
 def text_width(text: str, size: float, family: Family = Family.SANS,
                style: Style = Style.REGULAR) -> float:
     """Width in points of ``text`` drawn by :func:`draw_text`."""
-    return sum(_shaped(r, size)[1] for r in visual_runs(text, family, style))
+    return sum(_shaped(r, size)[1] for r in _visual_runs(text, family, style))
 
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *,
@@ -246,7 +256,7 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *,
 
     Returns the width drawn.
     """
-    pieces = [(*_shaped(r, size), r.font) for r in visual_runs(text, family, style)]
+    pieces = [(*_shaped(r, size), r.font) for r in _visual_runs(text, family, style)]
     width = sum(w for _, w, _ in pieces)
     if align == "centre":
         x -= width / 2
@@ -284,3 +294,31 @@ def markup(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR
         piece = escape(piece)
         parts.append(piece if run.font == primary else f'<font face="{run.font}">{piece}</font>')
     return "".join(parts)
+
+
+def wrap(text: str, width: float, size: float, *, family: Family = Family.SANS,
+         style: Style = Style.REGULAR) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` at spaces (a longer word alone)."""
+    return list(_wrap(text, width, size, family, style))
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrap(text: str, width: float, size: float, family: Family, style: Style) -> tuple[str, ...]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if not line or text_width(candidate, size, family, style) <= width:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return tuple(lines)
+
+
+def clear_caches() -> None:
+    """Forget the runs and line breaks worked out so far (benchmarks start cold with it)."""
+    for cached in (_runs, _visual_runs, _wrap):
+        cached.cache_clear()
