@@ -218,16 +218,30 @@ def visual_runs(text: str, family: Family = Family.SANS,
 def _visual_runs(text: str, family: Family, style: Style) -> tuple[Run, ...]:
     logical = _runs(text, family, style)
     rtl_line = base_rtl(text)
-    blocks: list[list[Run]] = []
-    for run in logical:
-        if blocks and blocks[-1][0].rtl == run.rtl:
-            blocks[-1].append(run)
+    # Each run's direction: its own when it has strong characters; a neutral run (spaces,
+    # punctuation) between two runs of one direction takes theirs, else the line's (W/N1-2).
+    strong = [True if r.rtl else False if _has_ltr(r.text) else None for r in logical]
+    direction: list[bool] = []
+    for i, own in enumerate(strong):
+        if own is None:
+            before = next((d for d in reversed(strong[:i]) if d is not None), rtl_line)
+            after = next((d for d in strong[i + 1:] if d is not None), rtl_line)
+            own = before if before == after else rtl_line
+        direction.append(own)
+    blocks: list[tuple[bool, list[Run]]] = []
+    for run, rtl in zip(logical, direction, strict=True):
+        if blocks and blocks[-1][0] == rtl:
+            blocks[-1][1].append(run)
         else:
-            blocks.append([run])
-    ordered = [list(reversed(b)) if b[0].rtl else b for b in blocks]
+            blocks.append((rtl, [run]))
+    ordered = [list(reversed(b)) if rtl else b for rtl, b in blocks]
     if rtl_line:
         ordered.reverse()
     return tuple(run for block in ordered for run in block)
+
+
+def _has_ltr(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) == _STRONG_LTR for c in text)
 
 
 def _shaped(run: Run, size: float) -> tuple[str, float]:
