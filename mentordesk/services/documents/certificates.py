@@ -503,7 +503,9 @@ def _pdf(recipients: Sequence[Recipient], branding: Branding, title: str, *,
          progress: Progress | None = None, cancelled: Cancelled | None = None) -> bytes:
     buffer = io.BytesIO()
     pagesize = landscape(PAPER_SIZES[branding.paper])
-    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, invariant=True)
+    # The initial font is ours: a canvas starts with Helvetica, which is not embedded.
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1,
+                    initialFontName=fonts.font_name())
     canvas.setTitle(title)
     canvas.setAuthor(branding.issuer)
     canvas.setSubject(branding.programme)

@@ -254,7 +254,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         super().__init__(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN + 8 * mm, bottomMargin=MARGIN + 4 * mm,
                          title=title, author=branding.issuer, subject=branding.programme,
-                         creator="MentorDesk")
+                         creator="MentorDesk", initialFontName=fonts.font_name())
         self.doc_title, self.subtitle, self.branding = title, subtitle, branding
         width, height = pagesize
         body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
