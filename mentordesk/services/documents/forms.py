@@ -1,0 +1,1010 @@
+"""Feedback forms on paper and as fillable PDFs, and filled-in PDFs read back as responses.
+
+:func:`render_form` lays out a programme's form with its branding: a coloured band with the
+title and logo, the introduction, an "About you" panel, then the numbered questions, each
+kept whole on one page. With ``fillable`` the answers are AcroForm fields (ReportLab): a
+multi-line text field per text question, a radio group per rating, yes/no or choice
+question. Without it the same page is for a pen: circles to mark and ruled boxes to write in.
+
+Every fillable copy carries a hidden, read-only field ``md_form`` naming the form, a
+fingerprint of its questions and, for a personal copy, the participant. The answer to
+question ``id`` is field ``q<id>``; the respondent's name and email are ``md_name`` and
+``md_email``. :func:`import_filled_forms` reads those fields back with pypdf, checks every
+answer against the form as it is now, and stores one :class:`FeedbackResponse` per file,
+remembered by a digest of what the file said so the same form imported twice is stored once.
+
+Drawing and reading are per question kind (``_AREAS`` and ``_READERS``), so a new kind (a
+0-10 recommendation score, several choices) is one area class and one reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import NameObject
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    LayoutError,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from mentordesk.errors import UserError
+from mentordesk.models import (
+    Audience,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FormPurpose,
+    Pairing,
+    PairingMember,
+    PairingStatus,
+    Participant,
+    QuestionKind,
+)
+from mentordesk.services import audit
+from mentordesk.services.documents import fonts
+from mentordesk.services.documents.branding import load_branding
+from mentordesk.services.documents.fonts import Family, Style
+from mentordesk.services.documents.layout import (
+    MARGIN,
+    PAPER_SIZES,
+    Branding,
+    colour,
+    image,
+    make_styles,
+    para,
+    rich,
+    tint,
+)
+
+__all__ = [
+    "EMAIL_FIELD",
+    "FORM_FIELD",
+    "NAME_FIELD",
+    "FormImport",
+    "FormSummary",
+    "find_form",
+    "import_filled_forms",
+    "list_forms",
+    "question_field",
+    "render_form",
+]
+
+FORM_FIELD = "md_form"
+NAME_FIELD = "md_name"
+EMAIL_FIELD = "md_email"
+
+LOW_LABEL = "Not at all"
+HIGH_LABEL = "Very much"
+
+_IDENTITY = re.compile(
+    r"^mentordesk-form/1 form=(?P<form>\d{1,12}) version=(?P<version>[0-9a-f]{16})"
+    r"(?: participant=(?P<participant>\d{1,12}))?$")
+_INK = colors.HexColor("#222222")
+_MUTED = colors.HexColor("#5F6B76")
+_RULE = colors.HexColor("#C9D1D9")
+_RING = colors.HexColor("#7D8A96")
+_BAND = 30 * mm
+# ReportLab draws the dot of a circular radio button centred only in a 20 pt widget (its
+# arc helper scales by size / 20), so every radio widget is 20 pt, centred on a smaller
+# ring drawn on the page.
+_RADIO = 20.0
+_RING_D = 15.0
+_INDENT = 28.0
+_FIELD_FONT = "Helvetica"  # AcroForm appearances only know the standard 14 fonts
+_FIELD_SIZE = 10
+
+
+def question_field(question_id: int) -> str:
+    """The AcroForm field name holding the answer to question ``question_id``."""
+    return f"q{question_id}"
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    """A form of a programme, as lists and pickers show it."""
+
+    id: int
+    title: str
+    purpose: str
+    audience: str
+    questions: int
+    responses: int
+
+
+def list_forms(session: Session, programme_id: int) -> list[FormSummary]:
+    """The forms of programme ``programme_id``, by title."""
+    questions = (select(func.count(FeedbackQuestion.id))
+                 .where(FeedbackQuestion.form_id == FeedbackForm.id).scalar_subquery())
+    responses = (select(func.count(FeedbackResponse.id))
+                 .where(FeedbackResponse.form_id == FeedbackForm.id).scalar_subquery())
+    rows = session.execute(
+        select(FeedbackForm.id, FeedbackForm.title, FeedbackForm.purpose,
+               FeedbackForm.audience, questions, responses)
+        .where(FeedbackForm.programme_id == programme_id)).all()
+    summaries = [FormSummary(id=r[0], title=r[1], purpose=str(r[2]), audience=str(r[3]),
+                             questions=int(r[4]), responses=int(r[5])) for r in rows]
+    return sorted(summaries, key=lambda s: (s.title.casefold(), s.id))
+
+
+def find_form(session: Session, programme_id: int, key: str) -> FormSummary:
+    """The form of the programme whose id is ``key`` or whose title is ``key`` (any case).
+
+    Raises:
+        UserError: no form, or more than one form, has that title.
+    """
+    wanted = " ".join(key.split())
+    forms = list_forms(session, programme_id)
+    if wanted.isdigit():
+        by_id = [f for f in forms if f.id == int(wanted)]
+        if by_id:
+            return by_id[0]
+    matches = [f for f in forms if f.title.casefold() == wanted.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        ids = ", ".join(str(f.id) for f in matches)
+        raise UserError(f"More than one form is called “{wanted}” (ids {ids}); "
+                        "give the id of the one you mean.")
+    known = ", ".join(f"“{f.title}”" for f in forms) or "none yet"
+    raise UserError(f"This programme has no form “{wanted}”. Its forms: {known}.")
+
+
+# ---------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A question as printed: a snapshot, so drawing and reading never touch the ORM."""
+
+    id: int
+    number: int
+    position: int
+    text: str
+    kind: QuestionKind
+    choices: tuple[str, ...]
+    scale_max: int
+    required: bool
+
+    @property
+    def field(self) -> str:
+        return question_field(self.id)
+
+
+def _questions(form: FeedbackForm) -> list[_Question]:
+    ordered = sorted(form.questions, key=lambda q: q.position)
+    return [_Question(id=q.id, number=n, position=q.position, text=q.text.strip(),
+                      kind=QuestionKind(q.kind),
+                      choices=tuple(c.strip() for c in q.choices.splitlines() if c.strip()),
+                      scale_max=q.scale_max or 5, required=bool(q.required))
+            for n, q in enumerate(ordered, start=1)]
+
+
+def _fingerprint(questions: Sequence[_Question]) -> str:
+    """A short hash of everything an answer depends on: a copy printed before any question
+    was added, removed, reworded or re-scaled no longer matches."""
+    data = [[q.id, q.position, q.kind.value, q.text, list(q.choices), q.scale_max, q.required]
+            for q in questions]
+    blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _identity(form_id: int, version: str, participant_id: int | None) -> str:
+    text = f"mentordesk-form/1 form={form_id} version={version}"
+    return text + (f" participant={participant_id}" if participant_id is not None else "")
+
+
+# ---------------------------------------------------------------------------- drawing
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What every drawing helper needs: colours, styles and whether to add fields."""
+
+    fillable: bool
+    primary: colors.Color
+    accent: colors.Color
+    panel: colors.Color
+    question: ParagraphStyle
+    option: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+
+    def ring(self, canvas: Canvas, cx: float, cy: float, name: str, value: str,
+             tooltip: str, required: bool) -> None:
+        """An answer circle centred at ``cx, cy``; a radio button over it when fillable."""
+        canvas.saveState()
+        canvas.setStrokeColor(_RING)
+        canvas.setFillColor(colors.white)
+        canvas.setLineWidth(0.9)
+        canvas.circle(cx, cy, _RING_D / 2, stroke=1, fill=1)
+        canvas.restoreState()
+        if self.fillable:
+            flags = "noToggleToOff radio" + (" required" if required else "")
+            canvas.acroForm.radio(
+                name=name, value=value, x=cx - _RADIO / 2, y=cy - _RADIO / 2, size=_RADIO,
+                shape="circle", buttonStyle="circle", fillColor=None, borderColor=None,
+                borderWidth=None, textColor=self.primary, tooltip=_plain(tooltip),
+                fieldFlags=flags, relative=True)
+
+    def box(self, canvas: Canvas, x: float, y: float, width: float, height: float, *,
+            name: str, tooltip: str, multiline: bool, maxlen: int, required: bool,
+            lines: int = 0) -> None:
+        """A white box to write in: a text field when fillable, else ``lines`` ruled lines."""
+        canvas.saveState()
+        canvas.setStrokeColor(_RULE)
+        canvas.setFillColor(colors.white)
+        canvas.setLineWidth(0.8)
+        canvas.roundRect(x, y, width, height, 3, stroke=1, fill=1)
+        if not self.fillable and lines:
+            canvas.setStrokeColor(colors.HexColor("#DDE3E8"))
+            canvas.setLineWidth(0.5)
+            step = height / (lines + 1)
+            for i in range(1, lines + 1):
+                canvas.line(x + 8, y + height - i * step - 2, x + width - 8,
+                            y + height - i * step - 2)
+        canvas.restoreState()
+        if self.fillable:
+            flags = " ".join(f for f, on in (("multiline", multiline), ("required", required))
+                             if on)
+            canvas.acroForm.textfield(
+                name=name, value="", x=x + 3, y=y + 2, width=width - 6, height=height - 4,
+                fillColor=None, borderColor=None, borderWidth=0, textColor=_INK,
+                fontName=_FIELD_FONT, fontSize=_FIELD_SIZE, maxlen=maxlen, fieldFlags=flags,
+                tooltip=_plain(tooltip), relative=True)
+
+
+def _plain(text: str, limit: int = 200) -> str:
+    """A tooltip: one line, not too long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class _Area:
+    """The answer area of one question kind: measured, then drawn below the question."""
+
+    def __init__(self, question: _Question, look: _Look) -> None:
+        self.q, self.look = question, look
+
+    def measure(self, width: float) -> float:
+        """The height of the area in ``width`` points."""
+        raise NotImplementedError
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        """Draw the area with its top-left corner at ``x, top``."""
+        raise NotImplementedError
+
+
+class _RatingArea(_Area):
+    """``Not at all  ( )1 ( )2 ... ( )n  Very much``, the numbers above the circles."""
+
+    _ROW = 30.0
+    _LABEL_SIZE = 8.5
+
+    def measure(self, width: float) -> float:
+        return self._ROW
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        n = self.q.scale_max
+        size = self._LABEL_SIZE
+        low = fonts.text_width(LOW_LABEL, size, style=Style.ITALIC)
+        high = fonts.text_width(HIGH_LABEL, size, style=Style.ITALIC)
+        cell = min(40.0, (width - low - high - 20) / n)
+        cy = top - self._ROW + _RING_D / 2 + 2
+        canvas.saveState()
+        canvas.setFillColor(_MUTED)
+        fonts.draw_text(canvas, x + low, cy - 3, LOW_LABEL, size, style=Style.ITALIC,
+                        align="right")
+        start = x + low + 10
+        for value in range(1, n + 1):
+            cx = start + cell * (value - 0.5)
+            canvas.setFillColor(_INK)
+            fonts.draw_text(canvas, cx, cy + _RING_D / 2 + 4, str(value), 9, align="centre")
+            self.look.ring(canvas, cx, cy, self.q.field, str(value),
+                           f"{self.q.text} ({value} of {n})", self.q.required)
+        canvas.setFillColor(_MUTED)
+        fonts.draw_text(canvas, start + cell * n + 10, cy - 3, HIGH_LABEL, size,
+                        style=Style.ITALIC)
+        canvas.restoreState()
+
+
+class _OptionsArea(_Area):
+    """Labelled circles, one per option, in one or two columns (choice questions)."""
+
+    _ROW = 20.0
+
+    def options(self) -> list[tuple[str, str]]:
+        """(field value, label) of each option."""
+        return [(f"c{i}", text) for i, text in enumerate(self.q.choices, start=1)]
+
+    def _columns(self) -> int:
+        return 2 if len(self.options()) >= 6 else 1
+
+    def _cells(self, width: float) -> list[tuple[Paragraph, float]]:
+        columns = self._columns()
+        label_width = (width - 12 * (columns - 1)) / columns - _RADIO - 4
+        cells = []
+        for _, label in self.options():
+            paragraph = para(label, self.look.option)
+            _, h = paragraph.wrap(label_width, 10_000)
+            cells.append((paragraph, max(self._ROW, h + 6)))
+        return cells
+
+    def _split(self, count: int) -> list[range]:
+        columns = self._columns()
+        per = -(-count // columns)
+        return [range(c * per, min(count, (c + 1) * per)) for c in range(columns)]
+
+    def measure(self, width: float) -> float:
+        cells = self._cells(width)
+        return max(sum(cells[i][1] for i in column) for column in self._split(len(cells)))
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        cells = self._cells(width)
+        options = self.options()
+        column_width = (width - 12 * (self._columns() - 1)) / self._columns()
+        for c, column in enumerate(self._split(len(cells))):
+            left, y = x + c * (column_width + 12), top
+            for i in column:
+                paragraph, height = cells[i]
+                value, label = options[i]
+                cy = y - self._ROW / 2
+                self.look.ring(canvas, left + _RADIO / 2, cy, self.q.field, value,
+                               f"{self.q.text}: {label}", self.q.required)
+                # The label's first line sits on the circle's centre line.
+                paragraph.drawOn(canvas, left + _RADIO + 4,
+                                 cy + self.look.option.fontSize * 0.35 - paragraph.height
+                                 + self.look.option.leading - self.look.option.fontSize * 0.9)
+                y -= height
+
+
+class _YesNoArea(_Area):
+    """Two circles side by side: Yes, No."""
+
+    _ROW = 20.0
+    OPTIONS = (("yes", "Yes"), ("no", "No"))
+
+    def measure(self, width: float) -> float:
+        return self._ROW
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        cy = top - self._ROW / 2
+        left = x
+        canvas.saveState()
+        for value, label in self.OPTIONS:
+            self.look.ring(canvas, left + _RADIO / 2, cy, self.q.field, value,
+                           f"{self.q.text}: {label}", self.q.required)
+            canvas.setFillColor(_INK)
+            drawn = fonts.draw_text(canvas, left + _RADIO + 4, cy - 3.5, label, 10)
+            left += _RADIO + 4 + drawn + 28
+        canvas.restoreState()
+
+
+class _TextArea(_Area):
+    """A box for a written answer: a multi-line field, or ruled lines on paper."""
+
+    _LINES = 4
+    _HEIGHT = 84.0
+
+    def measure(self, width: float) -> float:
+        return self._HEIGHT
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        self.look.box(canvas, x, top - self._HEIGHT, width, self._HEIGHT, name=self.q.field,
+                      tooltip=self.q.text, multiline=True, maxlen=0, required=self.q.required,
+                      lines=self._LINES)
+
+
+_AREAS: dict[QuestionKind, type[_Area]] = {
+    QuestionKind.RATING: _RatingArea,
+    QuestionKind.CHOICE: _OptionsArea,
+    QuestionKind.YES_NO: _YesNoArea,
+    QuestionKind.TEXT: _TextArea,
+}
+
+
+class _QuestionBlock(Flowable):  # type: ignore[misc]  # ReportLab is untyped
+    """A numbered question with its answer area; never split across pages."""
+
+    _TOP = 12.0
+    _GAP = 7.0
+    _BOTTOM = 6.0
+    _BADGE = 17.0
+
+    def __init__(self, question: _Question, look: _Look, first: bool) -> None:
+        super().__init__()
+        self.q, self.look, self.first = question, look, first
+        text = fonts.markup(question.text, Family.SANS, Style.BOLD)
+        if question.required:
+            hexval = colors.Blacker(look.accent, 0.7).hexval()[2:]
+            text += f' <font color="#{hexval}">*</font>'
+        self.text = rich(text, look.question)
+        self.area = _AREAS[question.kind](question, look)
+        self._text_height = self._area_height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        inner = avail_width - _INDENT
+        _, self._text_height = self.text.wrap(inner, 10_000)
+        self._area_height = self.area.measure(inner)
+        self.width = avail_width
+        self.height = (self._TOP + max(self._text_height, self._BADGE) + self._GAP
+                       + self._area_height + self._BOTTOM)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []  # whole on the next page
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        top = self.height
+        canvas.saveState()
+        # A rule between questions, but not under the running header of a new page
+        # (platypus's frame says whether this block is the first on it).
+        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        if not self.first and not at_top:
+            canvas.setStrokeColor(colors.HexColor("#E3E8ED"))
+            canvas.setLineWidth(0.6)
+            canvas.line(0, top, self.width, top)
+        y = top - self._TOP
+        centre = y - self.look.question.leading / 2 + 0.5
+        canvas.setFillColor(self.look.primary)
+        canvas.circle(self._BADGE / 2, centre, self._BADGE / 2, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        label = str(self.q.number)
+        fonts.draw_text(canvas, self._BADGE / 2, centre - 3.2, label,
+                        9 if len(label) < 3 else 7.5, style=Style.BOLD, align="centre")
+        canvas.restoreState()
+        self.text.drawOn(canvas, _INDENT, y - self._text_height)
+        area_top = y - max(self._text_height, self._BADGE) - self._GAP
+        self.area.draw(canvas, _INDENT, area_top, self.width - _INDENT)
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    """Who a personal copy is for; printed as page text, so any name prints."""
+
+    id: int
+    name: str
+    email: str
+
+
+class _AboutYou(Flowable):  # type: ignore[misc]  # ReportLab is untyped
+    """The respondent panel: name and email to fill in, or the person a copy is for."""
+
+    _PAD = 10.0
+
+    def __init__(self, look: _Look, respondent: _Respondent | None) -> None:
+        super().__init__()
+        self.look, self.respondent = look, respondent
+        if respondent is None:
+            note = ("Optional. Leave both blank to answer anonymously; your email links "
+                    "your answers to your place in the programme.")
+        else:
+            note = "This copy is for you: your answers are linked to your place in the programme."
+        self.note = para(note, look.small)
+        self._note_height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, self._note_height = self.note.wrap(avail_width - 2 * self._PAD, 1000)
+        body = 36.0 if self.respondent is None else 20.0
+        self.width = avail_width
+        self.height = self._PAD + 14 + body + 6 + self._note_height + self._PAD
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        look, pad = self.look, self._PAD
+        canvas.saveState()
+        canvas.setFillColor(look.panel)
+        canvas.roundRect(0, 0, self.width, self.height, 5, stroke=0, fill=1)
+        canvas.setFillColor(look.primary)
+        canvas.rect(0, 0, 3, self.height, stroke=0, fill=1)
+        top = self.height - pad
+        fonts.draw_text(canvas, pad + 4, top - 10, "About you", 10.5, style=Style.BOLD)
+        inner = self.width - 2 * pad - 4
+        if self.respondent is None:
+            half = (inner - 12) / 2
+            for i, (label, name, maxlen) in enumerate(
+                    (("Name", NAME_FIELD, 200), ("Email", EMAIL_FIELD, 320))):
+                x = pad + 4 + i * (half + 12)
+                canvas.setFillColor(_MUTED)
+                fonts.draw_text(canvas, x, top - 24, label, 8.5)
+                look.box(canvas, x, top - 50, half, 20, name=name, tooltip=f"Your {label.lower()}",
+                         multiline=False, maxlen=maxlen, required=False)
+        else:
+            canvas.setFillColor(_INK)
+            width = fonts.draw_text(canvas, pad + 4, top - 30, self.respondent.name,
+                                    fonts.fit_size(self.respondent.name, inner * 0.6, 11, 7),
+                                    style=Style.BOLD)
+            if self.respondent.email:
+                canvas.setFillColor(_MUTED)
+                fonts.draw_text(canvas, pad + 4 + width + 10, top - 30, self.respondent.email, 9)
+        canvas.restoreState()
+        self.note.drawOn(canvas, pad + 4, pad)
+
+
+_AUDIENCES = {
+    Audience.MENTORS: "For mentors",
+    Audience.MENTEES: "For mentees",
+    Audience.EVERYONE: "For mentors and mentees",
+    Audience.STAKEHOLDERS: "For stakeholders",
+}
+
+
+class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
+    """A first page with the branded band, later pages with a slim running header."""
+
+    def __init__(self, buffer: io.BytesIO, *, title: str, subtitle: str, reference: str,
+                 branding: Branding, total: int | None, identity: str | None) -> None:
+        pagesize = PAPER_SIZES.get(branding.paper, A4)
+        super().__init__(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+                         topMargin=MARGIN + 8 * mm, bottomMargin=MARGIN + 6 * mm, title=title,
+                         author=branding.issuer, subject=branding.programme,
+                         creator="MentorDesk", initialFontName=fonts.font_name())
+        self.doc_title, self.subtitle, self.reference = title, subtitle, reference
+        self.branding, self.total, self.pages = branding, total, 0
+        self.identity = identity
+        height = pagesize[1]
+        first_top = height - _BAND - 9 * mm
+        first = Frame(self.leftMargin, self.bottomMargin, self.width,
+                      first_top - self.bottomMargin, id="first", leftPadding=0, rightPadding=0)
+        later = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="later",
+                      leftPadding=0, rightPadding=0)
+        self.addPageTemplates([
+            PageTemplate("first", [first], onPage=self._first_page, autoNextPageTemplate="later"),
+            PageTemplate("later", [later], onPage=self._later_page)])
+
+    def _first_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        b = self.branding
+        width, height = self.pagesize
+        canvas.saveState()
+        canvas.setFillColor(colour(b.primary))
+        canvas.rect(0, height - _BAND, width, _BAND, stroke=0, fill=1)
+        canvas.setFillColor(colour(b.accent))
+        canvas.rect(0, height - _BAND - 3, width, 3, stroke=0, fill=1)
+        text_right = width - MARGIN
+        if b.logo_png:
+            logo = image(b.logo_png)
+            w, h = logo.getSize()
+            scale = min(40 * mm / w, 14 * mm / h)
+            box_w, box_h = w * scale + 6 * mm, h * scale + 5 * mm
+            bx, by = width - MARGIN - box_w + 3 * mm, height - _BAND / 2 - box_h / 2
+            canvas.setFillColor(colors.white)
+            canvas.roundRect(bx, by, box_w, box_h, 2 * mm, stroke=0, fill=1)
+            canvas.drawImage(logo, bx + 3 * mm, by + 2.5 * mm, w * scale, h * scale,
+                             mask="auto")
+            text_right = bx - 6 * mm
+        canvas.setFillColor(colors.white)
+        room = text_right - MARGIN
+        size = fonts.fit_size(self.doc_title, room, 22, 12, family=Family.SERIF,
+                              style=Style.BOLD)
+        fonts.draw_text(canvas, MARGIN, height - _BAND + 14 * mm, self.doc_title, size,
+                        family=Family.SERIF, style=Style.BOLD)
+        fonts.draw_text(canvas, MARGIN, height - _BAND + 7 * mm, self.subtitle,
+                        fonts.fit_size(self.subtitle, room, 10, 7))
+        canvas.restoreState()
+        if self.identity is not None:
+            # Hidden and read-only: a viewer neither shows it nor lets anyone change it.
+            canvas.acroForm.textfield(
+                name=FORM_FIELD, value=self.identity, x=MARGIN, y=height - 12, width=160,
+                height=8, fieldFlags="readOnly", annotationFlags="hidden", fillColor=None,
+                borderColor=None, borderWidth=0, maxlen=0, fontName=_FIELD_FONT, fontSize=6)
+        self._footer(canvas)
+
+    def _later_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        b = self.branding
+        width, height = self.pagesize
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#666666"))
+        top = height - MARGIN + 2 * mm
+        half = (width - 2 * MARGIN) / 2 - 6
+        fonts.draw_text(canvas, MARGIN, top, self.doc_title,
+                        fonts.fit_size(self.doc_title, half, 8.5, 6))
+        fonts.draw_text(canvas, width - MARGIN, top, b.programme,
+                        fonts.fit_size(b.programme, half, 8.5, 6), align="right")
+        canvas.setStrokeColor(colour(b.primary))
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
+        canvas.restoreState()
+        self._footer(canvas)
+
+    def _footer(self, canvas: Canvas) -> None:
+        width = self.pagesize[0]
+        page = canvas.getPageNumber()
+        self.pages = max(self.pages, page)
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#CCCCCC"))
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN, MARGIN + 2 * mm, width - MARGIN, MARGIN + 2 * mm)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        issuer = self.branding.issuer
+        fonts.draw_text(canvas, MARGIN, MARGIN - 3 * mm, issuer,
+                        fonts.fit_size(issuer, (width - 2 * MARGIN) * 0.4, 8.5, 6))
+        fonts.draw_text(canvas, width / 2, MARGIN - 3 * mm, self.reference, 7, align="centre")
+        total = f" of {self.total}" if self.total else ""
+        fonts.draw_text(canvas, width - MARGIN, MARGIN - 3 * mm, f"Page {page}{total}", 8.5,
+                        align="right")
+        canvas.restoreState()
+
+
+def _look(branding: Branding, fillable: bool) -> _Look:
+    styles = make_styles(branding)
+    ink = _INK
+    question = ParagraphStyle("form-question", fontName=fonts.font_name(style=Style.BOLD),
+                              fontSize=10.5, leading=14, textColor=ink)
+    option = ParagraphStyle("form-option", fontName=fonts.font_name(), fontSize=10,
+                            leading=13, textColor=ink)
+    body = ParagraphStyle("form-body", parent=styles.body, spaceAfter=5)
+    small = ParagraphStyle("form-small", parent=styles.small, spaceAfter=0)
+    return _Look(fillable=fillable, primary=colour(branding.primary),
+                 accent=colour(branding.accent), panel=tint(branding.primary, 0.93),
+                 question=question, option=option, body=body,
+                 small=small)
+
+
+def _instructions(fillable: bool, branding: Branding, any_required: bool) -> str:
+    if fillable:
+        text = "Fill in this form on screen, save it and send the saved file back"
+    else:
+        text = ("Mark one circle for each rating or choice question and write your answers "
+                "in the boxes, then hand the form back")
+    who = branding.coordinator_name or branding.coordinator_email
+    if branding.coordinator_name and branding.coordinator_email:
+        who = f"{branding.coordinator_name} ({branding.coordinator_email})"
+    text += f" to {who}." if who else " to your programme coordinator."
+    if any_required:
+        text += " Questions marked * need an answer."
+    return text
+
+
+def render_form(session: Session, form_id: int, *, fillable: bool = True,
+                participant_id: int | None = None) -> bytes:
+    """The form ``form_id`` as PDF bytes: fillable (AcroForm) or for pen and paper.
+
+    With ``participant_id`` the copy is personal: the person's name and email are printed
+    in place of the name and email fields, and a filled-in copy is linked to them.
+
+    Raises:
+        UserError: the form or participant does not exist, the form has no questions, or a
+            question is too long to fit on one page.
+    """
+    form = session.get(FeedbackForm, form_id)
+    if form is None:
+        raise UserError(f"There is no form {form_id}.")
+    questions = _questions(form)
+    if not questions:
+        raise UserError(f"“{form.title}” has no questions yet: add some before printing it.")
+    for q in questions:
+        if q.kind == QuestionKind.CHOICE and len(q.choices) < 2:
+            raise UserError(f"Question {q.number} of “{form.title}” is a choice question "
+                            "with fewer than two choices: add its choices, one per line.")
+    respondent = None
+    if participant_id is not None:
+        person = session.get(Participant, participant_id)
+        if person is None:
+            raise UserError(f"There is no participant {participant_id}.")
+        respondent = _Respondent(person.id, person.full_name, person.email)
+    branding = load_branding(session, form.programme_id)
+    look = _look(branding, fillable)
+    version = _fingerprint(questions)
+    kind = "Readiness survey" if form.purpose == FormPurpose.READINESS else "Feedback form"
+    subtitle = " · ".join(p for p in (kind, branding.programme,
+                                      _AUDIENCES.get(Audience(form.audience), "")) if p)
+    reference = f"Form {form.id} · version {version[:8]}"
+
+    def story() -> list[Flowable]:
+        items: list[Flowable] = []
+        for line in form.introduction.splitlines():
+            if line.strip():
+                items.append(para(line.strip(), look.body))
+        if items:
+            items.append(Spacer(1, 4))
+        items += [_AboutYou(look, respondent), Spacer(1, 8),
+                  para(_instructions(fillable, branding, any(q.required for q in questions)),
+                       look.small), Spacer(1, 4)]
+        items += [_QuestionBlock(q, look, i == 0) for i, q in enumerate(questions)]
+        items += [Spacer(1, 14), para("Thank you for your answers.", look.small)]
+        return items
+
+    def build(total: int | None) -> tuple[bytes, int]:
+        buffer = io.BytesIO()
+        document = _FormDocument(
+            buffer, title=form.title, subtitle=subtitle, reference=reference,
+            branding=branding, total=total,
+            identity=_identity(form.id, version, participant_id) if fillable else None)
+        try:
+            document.build(story())
+        except LayoutError as error:
+            raise UserError(f"A question of “{form.title}” is too long to fit on one page: "
+                            "shorten it or split its choices.") from error
+        return buffer.getvalue(), document.pages
+
+    _, pages = build(None)
+    data, _ = build(pages)
+    return data
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class FormImport:
+    """What became of one file given to :func:`import_filled_forms`."""
+
+    file: str
+    form_title: str
+    status: str  # "imported" | "duplicate" | "unreadable" | "incomplete"
+    message: str
+    response_id: int | None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    text: str | None = None
+    number: float | None = None
+
+
+class _BadAnswerError(Exception):
+    """An answer no viewer could have produced from the form (the file was edited)."""
+
+
+class _UnreadableError(Exception):
+    """The file is not a filled-in MentorDesk form; the message says why."""
+
+
+_Fields = Mapping[str, str]
+
+
+def _chosen(question: _Question, fields: _Fields) -> str:
+    return fields.get(question.field, "").strip()
+
+
+def _read_rating(question: _Question, fields: _Fields) -> _Answer | None:
+    value = _chosen(question, fields)
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= question.scale_max:
+        raise _BadAnswerError(f"“{_plain(value, 20)}” is not on its scale of 1 to "
+                         f"{question.scale_max}")
+    return _Answer(number=float(int(value)))
+
+
+def _read_choice(question: _Question, fields: _Fields) -> _Answer | None:
+    value = _chosen(question, fields)
+    if not value:
+        return None
+    match = re.fullmatch(r"c(\d{1,4})", value)
+    if match is None or not 1 <= int(match[1]) <= len(question.choices):
+        raise _BadAnswerError(f"“{_plain(value, 20)}” is not one of its choices")
+    return _Answer(text=question.choices[int(match[1]) - 1])
+
+
+def _read_yes_no(question: _Question, fields: _Fields) -> _Answer | None:
+    value = _chosen(question, fields).casefold()
+    if not value:
+        return None
+    if value not in ("yes", "no"):
+        raise _BadAnswerError(f"“{_plain(value, 20)}” is neither yes nor no")
+    return _Answer(text=value)
+
+
+def _read_text(question: _Question, fields: _Fields) -> _Answer | None:
+    value = fields.get(question.field, "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _Answer(text=value) if value else None
+
+
+_READERS: dict[QuestionKind, Callable[[_Question, _Fields], _Answer | None]] = {
+    QuestionKind.RATING: _read_rating,
+    QuestionKind.CHOICE: _read_choice,
+    QuestionKind.YES_NO: _read_yes_no,
+    QuestionKind.TEXT: _read_text,
+}
+
+
+def _field_values(path: Path) -> dict[str, str]:
+    """The form fields of the PDF at ``path`` as text (a button's state without its slash).
+
+    Raises:
+        _UnreadableError: not a PDF pypdf can read, or one locked with a password.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise _UnreadableError(f"The file could not be opened ({reason}).") from None
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise _UnreadableError("This is not a PDF file.")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _UnreadableError("The PDF is protected with a password; save an unprotected "
+                              "copy and import that.")
+        raw = reader.get_fields() or {}
+    except _UnreadableError:
+        raise
+    except Exception as error:  # a damaged PDF makes pypdf raise nearly anything
+        raise _UnreadableError("The PDF is damaged and could not be read.") from error
+    values: dict[str, str] = {}
+    for name, field in raw.items():
+        value: Any = field.get("/V")
+        if isinstance(value, NameObject):
+            state = str(value).removeprefix("/")
+            values[name] = "" if state == "Off" else state
+        elif isinstance(value, str):
+            values[name] = str(value)
+    return values
+
+
+@dataclass(frozen=True)
+class _Identity:
+    form_id: int
+    version: str
+    participant_id: int | None
+
+
+def _parse_identity(text: str) -> _Identity | None:
+    match = _IDENTITY.match(text.strip())
+    if match is None:
+        return None
+    participant = match["participant"]
+    return _Identity(int(match["form"]), match["version"],
+                     int(participant) if participant else None)
+
+
+def _digest(form_id: int, identity: _Identity, name: str, email: str,
+            answers: Mapping[int, _Answer]) -> str:
+    """SHA-256 of what the file said: the same filled-in form read twice gives the same."""
+    content = {
+        "form": form_id,
+        "participant": identity.participant_id,
+        "name": unicodedata.normalize("NFC", " ".join(name.split())),
+        "email": email.strip().lower(),
+        "answers": {str(qid): [a.text, a.number] for qid, a in sorted(answers.items())},
+    }
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    if len(numbers) == 1:
+        return f"question {numbers[0]}"
+    return "questions " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+_PAIRED = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.PAUSED,
+           PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
+
+
+def _pairing_of(session: Session, programme_id: int, participant_id: int) -> int | None:
+    """The person's pairing in the programme, when they have exactly one."""
+    ids = session.scalars(
+        select(Pairing.id).distinct()
+        .outerjoin(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .where(Pairing.programme_id == programme_id, Pairing.status.in_(_PAIRED),
+               or_(Pairing.mentor_id == participant_id,
+                   PairingMember.mentee_id == participant_id))).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def _respondent(session: Session, identity: _Identity, email: str) -> tuple[int | None, str]:
+    """The participant who filled in the form, and how they were recognised."""
+    if identity.participant_id is not None and session.get(
+            Participant, identity.participant_id) is not None:
+        return identity.participant_id, "from their personal copy"
+    if email.strip():
+        found = session.scalar(select(Participant.id).where(
+            func.lower(Participant.email) == email.strip().lower()))
+        if found is not None:
+            return found, "by their email"
+        return None, "anonymously: the email given matches no participant"
+    return None, "anonymously"
+
+
+def _import_one(session: Session, path: Path) -> FormImport:
+    file = str(path)
+
+    def refuse(status: str, message: str, title: str = "") -> FormImport:
+        return FormImport(file=file, form_title=title, status=status, message=message,
+                          response_id=None)
+
+    try:
+        fields = _field_values(path)
+    except _UnreadableError as error:
+        return refuse("unreadable", str(error))
+    identity = _parse_identity(fields.get(FORM_FIELD, ""))
+    if identity is None:
+        return refuse("unreadable", "This PDF is not a fillable MentorDesk form, or its fields "
+                      "were removed (printing to PDF or flattening does that).")
+    form = session.get(FeedbackForm, identity.form_id)
+    if form is None:
+        return refuse("unreadable", f"The form this copy was made from (form "
+                      f"{identity.form_id}) no longer exists.")
+    title = form.title
+    questions = _questions(form)
+    if _fingerprint(questions) != identity.version:
+        return refuse("unreadable", "The questions of this form have changed since this copy "
+                      "was made, so its answers cannot be matched to them. Send the current "
+                      "version and import that.", title)
+    answers: dict[int, _Answer] = {}
+    missing: list[int] = []
+    bad: list[str] = []
+    for q in questions:
+        try:
+            answer = _READERS[q.kind](q, fields)
+        except _BadAnswerError as error:
+            bad.append(f"question {q.number}: {error}")
+            continue
+        if answer is not None:
+            answers[q.id] = answer
+        elif q.required:
+            missing.append(q.number)
+    if bad:
+        return refuse("unreadable", "Some answers are not ones this form offers ("
+                      + "; ".join(bad) + "); the file seems to have been edited outside a PDF "
+                      "viewer. Nothing was imported.", title)
+    if missing:
+        verbs = "needs an answer but was" if len(missing) == 1 else "need an answer but were"
+        return refuse("incomplete", f"{_numbers(missing).capitalize()} {verbs} left blank. "
+                      "Nothing was imported.", title)
+    if not answers:
+        return refuse("incomplete", "No question was answered. Nothing was imported.", title)
+    name, email = fields.get(NAME_FIELD, ""), fields.get(EMAIL_FIELD, "")
+    digest = _digest(form.id, identity, name, email, answers)
+    existing = session.scalar(select(FeedbackResponse.id).where(
+        FeedbackResponse.form_id == form.id, FeedbackResponse.source_digest == digest))
+    if existing is not None:
+        return FormImport(file=file, form_title=title, status="duplicate",
+                          message=f"Already imported (response {existing}); not stored again.",
+                          response_id=existing)
+    participant_id, how = _respondent(session, identity, email)
+    pairing_id = (_pairing_of(session, form.programme_id, participant_id)
+                  if participant_id is not None else None)
+    response = FeedbackResponse(
+        form_id=form.id, participant_id=participant_id, pairing_id=pairing_id,
+        source_digest=digest,
+        answers=[FeedbackAnswer(question_id=qid, value_text=a.text, value_number=a.number)
+                 for qid, a in answers.items()])
+    session.add(response)
+    session.flush()
+    audit.record(session, "import_feedback", "feedback_response", response.id,
+                 ["answers", "participant_id"] if participant_id else ["answers"])
+    count = len(answers)
+    return FormImport(file=file, form_title=title, status="imported",
+                      message=f"{count} answer{'s' if count != 1 else ''} imported, "
+                      f"{how}.", response_id=response.id)
+
+
+def import_filled_forms(session: Session, paths: Sequence[Path]) -> list[FormImport]:
+    """Read filled-in fillable forms and store each as a response, in ``session``.
+
+    Every file gets a :class:`FormImport`: ``imported``; ``duplicate`` when the same answers
+    from the same copy were imported before; ``incomplete`` when a required question is
+    blank (nothing stored); ``unreadable`` when the file is not a MentorDesk form, its form
+    was deleted or its questions changed since the copy was made, or an answer is not one
+    the form offers. The caller commits (one transaction for all files).
+    """
+    return [_import_one(session, Path(path)) for path in paths]
