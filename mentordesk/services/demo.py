@@ -7,12 +7,15 @@ is generated from a fixed seed, so the demo is the same on every machine.
 
 from __future__ import annotations
 
+import io
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -46,6 +49,7 @@ from mentordesk.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from mentordesk.paths import resource_path
 from mentordesk.services.participants import (
     ParticipantData,
     SkillCache,
@@ -168,6 +172,11 @@ def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
                     direction=KpiDirection.DECREASE, objective="Keep the people we hire"),
         ),
     ))
+    from mentordesk.services.documents.branding import BrandingChanges, save_branding
+
+    save_branding(session, programme.id, BrandingChanges(
+        organisation="Northwind Traders", logo_png=_demo_logo(), signature_png=_demo_signature(),
+        signer_name="Alex Morgan", signer_title="Head of People Development"))
     skills = SkillCache(session)
     people: list[tuple[int, str, int, str]] = []  # id, department, rank, role
     names = _unique_names(rng, 80)
@@ -229,6 +238,39 @@ def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
                 progress(done, total)
     _add_activity(session, rng, programme.id, people, start, today)
     return programme.id
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _demo_logo() -> bytes:
+    """The demo organisation's logo: a blue tile with a compass-like mark and its name."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (520, 140), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 140, 140), radius=28, fill=(46, 94, 140, 255))
+    draw.polygon([(70, 18), (88, 70), (70, 122), (52, 70)], fill=(242, 165, 65, 255))
+    draw.ellipse((60, 60, 80, 80), fill=(255, 255, 255, 255))
+    font = ImageFont.truetype(str(resource_path("fonts", "DejaVuSans-Bold.ttf")), 46)
+    draw.text((165, 22), "Northwind", font=font, fill=(46, 94, 140, 255))
+    small = ImageFont.truetype(str(resource_path("fonts", "DejaVuSans.ttf")), 34)
+    draw.text((167, 80), "Traders", font=small, fill=(90, 90, 90, 255))
+    return _png(image)
+
+
+def _demo_signature() -> bytes:
+    """A handwritten-looking signature for the demo's certificates."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGBA", (600, 180), (255, 255, 255, 0))
+    points = [(30 + t * 2.7, 105 - 45 * math.sin(t / 9) * math.exp(-t / 260)
+               - 18 * math.sin(t / 2.6)) for t in range(200)]
+    ImageDraw.Draw(image).line(points, fill=(24, 36, 96, 255), width=6, joint="curve")
+    return _png(image)
 
 
 def _ascii(text: str) -> str:

@@ -302,7 +302,7 @@ class _Classic(_Template):
                         align="centre")
         canvas.setStrokeColor(colour(b.accent))
         canvas.setLineWidth(1.2)
-        canvas.line(page.cx - 150, h * 0.49, page.cx + 150, h * 0.49)
+        canvas.line(page.cx - 150, h * 0.51, page.cx + 150, h * 0.51)
         canvas.setFillColor(colour(b.primary))
         line = " · ".join(p for p in (b.programme, b.organisation) if p)
         size = fonts.fit_size(line, w - 200, 13, 8, family=Family.SERIF, style=Style.ITALIC)
@@ -316,10 +316,10 @@ class _Classic(_Template):
         canvas.setFillColor(_INK)
         size = fonts.fit_size(recipient.name, w - 200, 40, 16, family=Family.SERIF,
                               style=Style.BOLD)
-        fonts.draw_text(canvas, page.cx, h * 0.49 + 12, recipient.name, size,
+        fonts.draw_text(canvas, page.cx, h * 0.51 + 12, recipient.name, size,
                         family=Family.SERIF, style=Style.BOLD, align="centre")
         canvas.setFillColor(colors.HexColor("#333333"))
-        _centred_lines(canvas, recipient.achievement, page.cx, h * 0.49 - 30, w - 260, 14,
+        _centred_lines(canvas, recipient.achievement, page.cx, h * 0.51 - 30, w - 260, 14,
                        family=Family.SERIF, max_lines=3)
         fonts.draw_text(canvas, w * 0.28, 98, _long(recipient.issued_on), 11.5,
                         family=Family.SERIF, align="centre")
