@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import NameObject
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -851,12 +850,29 @@ def _field_values(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     for name, field in raw.items():
         value: Any = field.get("/V")
-        if isinstance(value, NameObject):
-            state = str(value).removeprefix("/")
-            values[name] = "" if state == "Off" else state
+        if field.get("/FT") == "/Btn":
+            values[name] = _button_state(field, value)
         elif isinstance(value, str):
             values[name] = str(value)
     return values
+
+
+def _button_state(field: Mapping[str, Any], value: Any) -> str:
+    """The chosen state of a radio group or checkbox ("" for none), without its slash.
+
+    Viewers store it as a name; some tools (pypdf among them) as a string "/4". Without a
+    value, the widget that shows itself selected says it.
+    """
+    if value is None:
+        for kid in field.get("/Kids", ()):
+            state = kid.get_object().get("/AS")
+            if state is not None and str(state) != "/Off":
+                value = state
+                break
+    if not isinstance(value, str):  # NameObject is a str too
+        return ""
+    state = str(value).removeprefix("/")
+    return "" if state == "Off" else state
 
 
 @dataclass(frozen=True)
