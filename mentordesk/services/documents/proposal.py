@@ -102,7 +102,8 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def kpi_aim(kpi: KpiData) -> str:
-    """What a KPI's target asks for in words: ``↑ raise by 65 points``, ``↓ lower to 8%``."""
+    """What a KPI's target asks for: ``↑ raise by 65 points``, ``↓ lower by 3 days``, or
+    ``↑ raise to 85%`` when there is no baseline."""
     up = kpi.direction == KpiDirection.INCREASE
     arrow, verb = ("↑", "raise") if up else ("↓", "lower")
     if kpi.baseline_value is None:
@@ -111,7 +112,10 @@ def kpi_aim(kpi: KpiData) -> str:
     if change == 0:
         return f"→ hold at {format_value(kpi.target_value, kpi.unit)}"
     unit = kpi.unit.strip()
-    amount = f"{number(change)} points" if unit == "%" else format_value(change, unit)
+    # A change of a percentage is in points; a scale such as "out of 5" reads badly after a
+    # change ("by 0.6 out of 5"), so only a one-word unit (days, hours, EUR) is kept.
+    amount = (f"{number(change)} points" if unit == "%" else
+              number(change) if " " in unit else format_value(change, unit))
     return f"{arrow} {verb} by {amount}"
 
 
@@ -306,7 +310,7 @@ def plan_timeline(start: date | None, end: date | None) -> Timeline:
               kickoff_day, kickoff_day, event=True),
         phase("checkins", "Regular check-ins",
               "Pairs meet on their agreed rhythm; the coordinator follows up on missed "
-              "meetings.", kickoff, close - 1),
+              "meetings.", kickoff_day, close - 1),
         phase("review", "Mid-programme review",
               "Short feedback survey, KPI readings, rematching where a pair is stuck.",
               review_day, review_day, event=True),
