@@ -23,12 +23,18 @@ MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 4000
 
 
+LABELS = {"organisation": "Organisation", "primary": "Primary colour",
+          "accent": "Accent colour", "logo_png": "Logo", "signature_png": "Signature",
+          "signer_name": "Signer's name", "signer_title": "Signer's title",
+          "certificate_template": "Certificate template", "paper": "Paper"}
+
+
 class BrandingError(UserError):
     """Branding values that cannot be saved, with a reason per field."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field.replace('_', ' ')} {reason}"
-                                   for field, reason in errors.items()))
+        super().__init__("; ".join(f"{LABELS.get(field, field)} {reason}"
+                                   for field, reason in errors.items()) + ".")
         self.errors = errors
 
 

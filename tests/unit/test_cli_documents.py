@@ -1,0 +1,101 @@
+"""``mentordesk certificates``, ``awards`` and ``branding`` run on the demo programme."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.unit.cli_runner import Runner
+
+
+@pytest.fixture
+def run(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Runner:
+    runner = Runner(db_path, capsys)
+    code, _, err = runner("demo")
+    assert code == 0, err
+    return runner
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_certificates_for_the_programme_an_award_people_and_pairs(
+        run: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "all.pdf"
+    result = run.json("certificates", str(out))
+    names = result["certificates"]
+    assert len(PdfReader(out).pages) == len(names) > 0
+    assert all(name in _text(out) for name in names)
+    assert os.stat(out).st_mode & 0o077 == 0
+
+    awards = run.json("awards", "list")
+    assert len(awards) == 1 and not awards[0]["printed"]
+    code, printed, _ = run("certificates", str(tmp_path / "award.pdf"), "--award",
+                           str(awards[0]["id"]), "--template", "elegant", "--paper", "Letter")
+    assert code == 0 and "Wrote 1 certificate to" in printed
+    page = PdfReader(tmp_path / "award.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (792, 612)
+    assert awards[0]["title"] in _text(tmp_path / "award.pdf")
+    assert run.json("awards", "list")[0]["printed"]
+
+    pairs = run.json("pair", "list", "--status", "active")["pairings"][:2]
+    code, printed, _ = run("certificates", str(tmp_path / "split"), "--split", "--pairs",
+                           *(str(p["id"]) for p in pairs), "--achievement",
+                           "For two years of mentoring", "--date", "2027-06-30")
+    files = sorted((tmp_path / "split").iterdir())
+    people = {p["mentor"]["name"] for p in pairs} | {
+        m["name"] for p in pairs for m in p["mentees"]}
+    assert len(files) == len(people) and f"{len(people)} files" in printed
+    for file in files:
+        text = _text(file)
+        assert "For two years of mentoring" in text and "30 June 2027" in text
+        assert file.name.startswith("Certificate – ") and file.name[14:-4] in people
+
+
+def test_certificates_errors_are_one_line_and_write_nothing(run: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    code, _, err = run("certificates", str(out), "--participants", "nobody@example.org")
+    assert code == 1 and err.strip() == ("mentordesk: error: Nobody has the email address "
+                                         "nobody@example.org.")
+    code, _, err = run("certificates", str(out), "--award", "999")
+    assert code == 1 and "no award 999" in err
+    code, _, err = run("certificates", str(out), "--date", "30/06/2027")
+    assert code == 1 and "not a date like 2027-06-30" in err
+    assert not out.exists()
+    code, _, err = run("certificates", str(out), "--template", "fancy")
+    assert code == 2  # argparse: not one of the templates
+
+
+def test_branding_set_and_show(run: Runner, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    image = Image.new("RGB", (200, 80), (10, 120, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    logo.write_bytes(buffer.getvalue())
+    code, _, err = run("branding", "set", "--organisation", "Contoso", "--primary", "#123456",
+                       "--logo", str(logo), "--signature", "none", "--template", "modern",
+                       "--paper", "Letter", "--signer-name", "Zoë Łukasiewicz")
+    assert code == 0, err
+    shown = run.json("branding", "show")
+    assert shown == {"organisation": "Contoso", "primary": "#123456", "accent": "#F2A541",
+                     "logo": True, "signature": False, "signer_name": "Zoë Łukasiewicz",
+                     "signer_title": "Head of People Development", "template": "modern",
+                     "paper": "Letter"}
+    run("certificates", str(tmp_path / "c.pdf"))
+    page = PdfReader(tmp_path / "c.pdf").pages[0]
+    assert round(float(page.mediabox.width)) == 792  # the programme's paper now
+    assert "Zoë Łukasiewicz" in _text(tmp_path / "c.pdf")
+    bad = tmp_path / "bad.png"
+    bad.write_text("not an image")
+    code, _, err = run("branding", "set", "--logo", str(bad), "--primary", "blue")
+    assert code == 1 and "Primary colour 'blue' is not a colour" in err
+    assert "Logo is not a readable PNG or JPEG image." in err
+    assert run.json("branding", "show")["primary"] == "#123456"  # nothing saved
