@@ -111,6 +111,7 @@ _BAND = 30 * mm
 _RADIO = 20.0
 _RING_D = 15.0
 _INDENT = 28.0
+_LABEL_DROP = 3.5  # baseline of a 10 pt label beside a circle, below the circle's centre
 _FIELD_FONT = "Helvetica"  # AcroForm appearances only know the standard 14 fonts
 _FIELD_SIZE = 10
 
@@ -374,10 +375,11 @@ class _OptionsArea(_Area):
                 cy = y - self._ROW / 2
                 self.look.ring(canvas, left + _RADIO / 2, cy, self.q.field, value,
                                f"{self.q.text}: {label}", self.q.required)
-                # The label's first line sits on the circle's centre line.
+                # A paragraph's first baseline is fontSize below its top: put it where the
+                # circle's centre meets the middle of the lower-case letters.
+                baseline = cy - _LABEL_DROP
                 paragraph.drawOn(canvas, left + _RADIO + 4,
-                                 cy + self.look.option.fontSize * 0.35 - paragraph.height
-                                 + self.look.option.leading - self.look.option.fontSize * 0.9)
+                                 baseline + self.look.option.fontSize - paragraph.height)
                 y -= height
 
 
@@ -398,7 +400,7 @@ class _YesNoArea(_Area):
             self.look.ring(canvas, left + _RADIO / 2, cy, self.q.field, value,
                            f"{self.q.text}: {label}", self.q.required)
             canvas.setFillColor(_INK)
-            drawn = fonts.draw_text(canvas, left + _RADIO + 4, cy - 3.5, label, 10)
+            drawn = fonts.draw_text(canvas, left + _RADIO + 4, cy - _LABEL_DROP, label, 10)
             left += _RADIO + 4 + drawn + 28
         canvas.restoreState()
 
