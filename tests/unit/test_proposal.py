@@ -106,6 +106,18 @@ def test_objectives_with_goals_and_kpis_with_targets(bridge) -> None:
               "The programme as a whole All of the above Satisfaction")
 
 
+def test_summary_says_what_for_whom_how_long_and_the_ask(bridge) -> None:
+    _, text = bridge
+    _contains(text,
+              "Bridge 2027 is a six-month one-to-one mentoring programme",
+              "It runs from 4 January 2027 to 25 June 2027: 25 weeks from launch",
+              "So far 5 colleagues have asked for a mentor and 3 mentors have offered "
+              "6 places.",
+              "Pairs meet once a month for 60 minutes, following a shared agenda of 3 topics.",
+              "The ask: approve Bridge 2027, name an executive sponsor",
+              "Zoë Łukasiewicz · zoe@example.org")
+
+
 def test_section_titles_are_headings_bookmarks_and_contents(bridge) -> None:
     pdf, text = bridge
     reader = pypdf.PdfReader(io.BytesIO(pdf))

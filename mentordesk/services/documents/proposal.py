@@ -791,20 +791,31 @@ def _length_figure(ctx: ProposalContext) -> tuple[str, str]:
     return plural(round(t.days / 7), "week"), "launch to close"
 
 
-def _format_words(ctx: ProposalContext) -> str:
+def _format_words(ctx: ProposalContext, organisation: str = "") -> str:
+    """``one-to-one mentoring programme[ for X]: each mentee with ...``."""
     d = ctx.data
+    whose = f" for {organisation}" if organisation else ""
     if ctx.group:
-        return (f"group mentoring programme: circles of {d.circle_min_size} to "
+        return (f"group mentoring programme{whose}: circles of {d.circle_min_size} to "
                 f"{d.circle_max_size} mentees, each led by a mentor")
-    return "one-to-one mentoring programme: each mentee with a mentor of their own"
+    return f"one-to-one mentoring programme{whose}: each mentee with a mentor of their own"
+
+
+def _objectives_caption(ctx: ProposalContext) -> str:
+    objectives = ctx.data.objectives
+    linked = sum(1 for o in objectives if o.organisational_goal)
+    if not objectives:
+        return "objectives still to be decided"
+    if linked == len(objectives):
+        return "each tied to a strategic goal"
+    return f"{linked} tied to a strategic goal so far"
 
 
 def _section_summary(ctx: ProposalContext) -> list[Flowable]:
     d, s, e, r, t = ctx.data, ctx.styles, ctx.enrolment, ctx.resources, ctx.timeline
     length = _length_words(ctx)
-    organisation = f" for {ctx.branding.organisation}" if ctx.branding.organisation else ""
-    opening = (f"{d.name} is a {length + ' ' if length else ''}{_format_words(ctx)}"
-               f"{organisation}.")
+    opening = (f"{d.name} is a {length + ' ' if length else ''}"
+               f"{_format_words(ctx, ctx.branding.organisation)}.")
     # The coordinator's own description leads when there is one; the facts follow it.
     lead = d.description.strip() or opening
     story: list[Flowable] = [section("Executive summary", s, layout.para(lead, lead_style(s)))]
@@ -821,14 +832,12 @@ def _section_summary(ctx: ProposalContext) -> list[Flowable]:
                 "launch to close.")
     story.append(layout.para(f"{opening} {when}" if d.description.strip() else when, s.body))
     if e.any:
-        who = (f"{plural(e.mentees, 'colleague')} have already asked for a mentor and "
-               f"{plural(e.mentors, 'mentor')} have offered {plural(e.capacity, 'place')}.")
-        if e.mentees == 1:
-            who = who.replace("colleague have", "colleague has")
-        if e.mentors == 1:
-            who = who.replace("mentor have", "mentor has")
-        if e.pairs:
-            who += f" {plural(e.pairs, ctx.unit)} {'is' if e.pairs == 1 else 'are'} agreed."
+        who = (f"So far {plural(e.mentees, 'colleague')} "
+               f"{'has' if e.mentees == 1 else 'have'} asked for a mentor and "
+               f"{plural(e.mentors, 'mentor')} {'has' if e.mentors == 1 else 'have'} offered "
+               f"{plural(e.capacity, 'place')}")
+        who += (f"; {plural(e.pairs, ctx.unit)} {'is' if e.pairs == 1 else 'are'} agreed."
+                if e.pairs else ".")
     else:
         who = ("Enrolment opens at launch: mentors and mentees volunteer, and their line "
                "managers agree the time.")
@@ -846,7 +855,7 @@ def _section_summary(ctx: ProposalContext) -> list[Flowable]:
         (people, "enrolled so far" if e.any else "planned until enrolment closes"),
         (d.default_cadence.value.capitalize(), f"{d.default_duration_minutes}-minute meetings"),
         (plural(len(d.objectives), "objective") if d.objectives else "To be set",
-         "each tied to a strategic goal" if d.objectives else "objectives still to be decided"),
+         _objectives_caption(ctx)),
     ], s, ctx.branding, ctx.width), Spacer(1, 5 * mm)]
     ask = (f"The ask: approve {d.name}, name an executive sponsor, and release about "
            f"{hours(r.meeting_hours + r.mentor_extra_hours)} hours of each mentor's time "
@@ -854,7 +863,7 @@ def _section_summary(ctx: ProposalContext) -> list[Flowable]:
            f"{hours(r.coordinator_per_week)} hours a week of coordinator time, and a modest "
            "budget for training, events and recognition.")
     story.append(section("The decision we ask for", s, layout.callout(ask, s, ctx.branding),
-                         level=1))
+                         Spacer(1, 3 * mm), level=1))
     story.append(layout.para(
         "The sections that follow set out what the programme is for and how it serves the "
         "strategy, what it will deliver, how we will measure it, and what it needs.", s.body))
