@@ -54,8 +54,8 @@ PLANNED_AREAS = (
     ("stories", "Stories", "It will collect success stories from participants who agreed "
      "to share them, for you to approve and publish."),
 )
-AREA_ORDER = ("programme", "participants", "pairing", "checkins", "feedback", "kpis",
-              "recognition", "resources", "stories")
+AREA_ORDER = ("programme", "participants", "pairing", "checkins", "documents", "feedback",
+              "kpis", "recognition", "resources", "stories")
 
 SETTING_GEOMETRY = "window/geometry"
 SETTING_STATE = "window/state"
@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         views: list[AreaView] = [PendingView("programme", "Programme"),
                                  PendingView("participants", "Participants"),
                                  PendingView("pairing", "Pairing"),
-                                 PendingView("checkins", "Check-ins")]
+                                 PendingView("checkins", "Check-ins"),
+                                 PendingView("documents", "Documents")]
         views += [PlaceholderView(area, title, text) for area, title, text in PLANNED_AREAS]
         self.views = {v.area: v for v in sorted(views, key=lambda v: AREA_ORDER.index(v.area))}
         self.sidebar = QListWidget()
@@ -186,13 +187,15 @@ class MainWindow(QMainWindow):
     def _build_data_views(self) -> None:
         """Replace the PendingViews by the real areas (once, when a database opens)."""
         from mentordesk.ui.views.checkins_view import CheckinsView
+        from mentordesk.ui.views.documents_view import DocumentsView
         from mentordesk.ui.views.pairing_view import PairingView
         from mentordesk.ui.views.participants_view import ParticipantsView
         from mentordesk.ui.views.programme_view import ProgrammeView
 
         current = self.stack.currentIndex()
         view_class: type[AreaView]
-        for view_class in (ProgrammeView, ParticipantsView, PairingView, CheckinsView):
+        for view_class in (ProgrammeView, ParticipantsView, PairingView, CheckinsView,
+                           DocumentsView):
             pending = self.views[view_class.area]
             if not isinstance(pending, PendingView):
                 continue

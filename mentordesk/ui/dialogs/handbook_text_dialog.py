@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import (
@@ -232,6 +233,7 @@ class HandbookTextDialog(QDialog):
         self.editor.setReadOnly(read_only)
         self.placeholder_label = QLabel()
         self.placeholder_label.setWordWrap(True)
+        self.placeholder_label.setTextFormat(Qt.TextFormat.RichText)
         self.placeholder_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.placeholder_label.setStyleSheet(MUTED_STYLE)
@@ -329,12 +331,12 @@ class HandbookTextDialog(QDialog):
         names = [*self._placeholders,
                  *(n for n in placeholders(draft.default if draft else "")
                    if n not in self._placeholders and f"{{{n}}}" != DETAILS)]
-        text = "Placeholders, filled in when printed: " + "; ".join(
-            f"{{{name}}} {PLACEHOLDER_MEANINGS[name]}" if name in PLACEHOLDER_MEANINGS
-            else f"{{{name}}}" for name in names) + "."
+        items = [f"<b>{{{escape(name)}}}</b>&nbsp;{escape(PLACEHOLDER_MEANINGS.get(name, ''))}"
+                 for name in names]
+        text = "Placeholders, filled in when printed: " + " · ".join(items) + "."
         if draft is not None and DETAILS in draft.default:
-            text += (f" Keep {DETAILS} on a line of its own: the programme's own data is "
-                     "printed there.")
+            text += (f"<br>Keep <b>{DETAILS}</b> on a line of its own: the programme's own "
+                     "data is printed there.")
         return text
 
     def _on_editor_text_changed(self) -> None:
