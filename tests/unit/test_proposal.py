@@ -199,7 +199,9 @@ def test_programme_without_objectives_kpis_or_dates_says_what_to_decide(db) -> N
     _contains(text, "Week 1 Launch and readiness survey", "Weeks 2–3 Enrolment",
               "Week 5 Kick-off and training", "Weeks 5–24 Regular check-ins",
               "Weeks 25–26 Close and celebration",
-              "These estimates assume 10 pairs until enrolment closes")
+              "These estimates assume 10 pairs until enrolment closes",
+              "Closing celebration Everyone 60 min Week 26 Suggested",
+              "Meetings, training and events for 20 participants")
 
 
 def test_start_without_end_plans_for_six_months(db) -> None:

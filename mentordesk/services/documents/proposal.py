@@ -397,7 +397,8 @@ def plan_training(session: Session, programme_id: int,
         TrainingItem("Mentor clinic: what is working, what is stuck", Audience.MENTORS, 60,
                      review.when),
         TrainingItem("Closing celebration", Audience.EVERYONE, 60,
-                     _event_date(close.end) if close.end else close.when),
+                     _event_date(close.end) if close.end
+                     else week_range(close.last_day, close.last_day)),
     ]
     return booked + tuple(suggested)
 
@@ -1054,7 +1055,7 @@ def _section_timeline(ctx: ProposalContext) -> list[Flowable]:
 
 
 def _section_resources(ctx: ProposalContext) -> list[Flowable]:
-    d, s, r, w, e = ctx.data, ctx.styles, ctx.resources, ctx.width, ctx.enrolment
+    d, s, r, w = ctx.data, ctx.styles, ctx.resources, ctx.width
     unit = ctx.unit
     basis = (f"These estimates assume {plural(r.pairs, unit)} until enrolment closes; they "
              f"scale with the number of {unit}s." if r.pairs_assumed else
@@ -1111,7 +1112,6 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
     story.append(section("Training and events", s, layout.para(note, s.body), layout.table(
         training_rows, s, ctx.branding, [w * 0.40, w * 0.13, w * 0.11, w * 0.22, w * 0.14]),
         level=1))
-    participants = "people" if not e.any else plural(e.people, "participant")
     budget = [["Item", "What it covers", "Cost"],
               ["Facilitation", f"Mentor training and mentee orientation "
                f"({'internal L&D or an external facilitator'})", "To be confirmed"],
@@ -1119,7 +1119,8 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
                "option for other sites", "To be confirmed"],
               ["Recognition", "Printed certificates and a small thank-you for mentors",
                "To be confirmed"],
-              ["Participants' time", f"Meetings, training and events for {participants}",
+              ["Participants' time",
+               f"Meetings, training and events for {plural(r.people, 'participant')}",
                "Working hours (above)"],
               ["Coordination", "The coordinator's time", f"{hours(r.coordinator_total)} h"]]
     story.append(section("Budget items", s, layout.para(
