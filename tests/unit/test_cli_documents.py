@@ -1,4 +1,4 @@
-"""``mentordesk certificates``, ``awards`` and ``branding`` run on the demo programme."""
+"""``mentordesk certificates|awards|branding|handbook|handbook-text|proposal|forms``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from tests.unit.cli_runner import Runner
 
@@ -99,3 +99,60 @@ def test_branding_set_and_show(run: Runner, tmp_path: Path) -> None:
     assert code == 1 and "Primary colour 'blue' is not a colour" in err
     assert "Logo is not a readable PNG or JPEG image." in err
     assert run.json("branding", "show")["primary"] == "#123456"  # nothing saved
+
+
+def test_handbooks_personalised_and_their_wording_changed_and_reset(
+        run: Runner, tmp_path: Path) -> None:
+    pairing = run.json("pair", "list", "--status", "active")["pairings"][0]
+    mentee = pairing["mentees"][0]
+    code, out, err = run("handbook", "mentee", str(tmp_path / "h.pdf"), "--for", mentee["email"])
+    assert code == 0, err
+    text = _text(tmp_path / "h.pdf")
+    assert "Mentee handbook" in text and mentee["name"] in text
+    assert pairing["mentor"]["name"] in text  # the reader's mentor
+    sections = run.json("handbook-text", "mentor")
+    keys = [s["key"] for s in sections]
+    assert "active-listening" in keys and not any(s["customised"] for s in sections)
+    wording = tmp_path / "wording.txt"
+    wording.write_text("Listen for what is not said, Zoë.\n", encoding="utf-8")
+    code, out, _ = run("handbook-text", "mentor", "active-listening", "--set", str(wording))
+    assert code == 0 and "now uses your wording" in out
+    run("handbook", "mentor", str(tmp_path / "m.pdf"))
+    assert "Listen for what is not said, Zoë." in _text(tmp_path / "m.pdf")
+    code, out, _ = run("handbook-text", "mentor", "active-listening", "--reset")
+    assert "the default wording" in out
+    run("handbook", "mentor", str(tmp_path / "m2.pdf"))
+    assert "Listen for what is not said" not in _text(tmp_path / "m2.pdf")
+    code, _, err = run("handbook-text", "mentor", "no-such-section")
+    assert code == 1 and "has no section 'no-such-section'" in err
+
+
+def test_proposal_and_a_form_filled_in_and_imported_once(run: Runner, tmp_path: Path) -> None:
+    assert run("proposal", str(tmp_path / "p.pdf"))[0] == 0
+    text = _text(tmp_path / "p.pdf")
+    assert "Programme proposal" in text and "Grow the next generation of leaders" in text
+
+    forms = run.json("forms", "list")
+    form = next(f for f in forms if f["title"] == "Mid-programme check")
+    blank = tmp_path / "blank.pdf"
+    assert run("forms", "pdf", "mid-programme CHECK", str(blank))[0] == 0
+    fields = PdfReader(blank).get_fields() or {}
+    questions = sorted(k for k in fields if k.startswith("q"))
+    assert len(questions) == form["questions"] == 3
+    writer = PdfWriter(clone_from=blank)
+    rating, yes_no, comment = questions  # question ids follow their positions in the demo
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {
+            rating: "/4", yes_no: "/yes", comment: "More time on feedback, please",
+            "md_email": "nobody-known@example.org"}, auto_regenerate=False)
+    filled = tmp_path / "filled.pdf"
+    with filled.open("wb") as handle:
+        writer.write(handle)
+    code, out, err = run("forms", "import", str(filled), str(filled))
+    assert code == 0, err
+    assert out.count(": imported") == 1 and out.count(": duplicate") == 1
+    assert run.json("forms", "list")[forms.index(form)]["responses"] == form["responses"] + 1
+    paper = tmp_path / "paper.pdf"
+    assert run("forms", "pdf", str(form["id"]), str(paper), "--paper")[0] == 0
+    code, out, _ = run("forms", "import", str(paper))
+    assert code == 1 and ": unreadable" in out
