@@ -211,6 +211,13 @@ def test_start_without_end_plans_for_six_months(db) -> None:
               "would close around 4 July 2027", "Still to be decided: the end date")
 
 
+def test_very_short_programme_renders_and_says_the_dates_are_too_short(db) -> None:
+    data = dataclasses.replace(PROG, name="One day", end_date=PROG.start_date)
+    text = _text(_render(db, _create(db, data)))
+    _contains(text, "Still to be decided: dates that leave time for mentoring (launch to "
+                    "close is only 1 day).")
+
+
 def test_unicode_names_print(db) -> None:
     data = dataclasses.replace(PROG, name="Grow 成长 Łódź", coordinator_name="Zoë Łukasiewicz",
                                objectives=(ObjectiveData("Grow leaders", "نمو القادة"),),

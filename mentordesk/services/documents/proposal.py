@@ -56,6 +56,8 @@ TITLE = "Programme proposal"
 # A programme of at least this many days gets the full set-up (one week of launch, two of
 # enrolment, one of matching) and two weeks to close; a shorter one gets them in proportion.
 REFERENCE_DAYS = 16 * 7
+# Shorter than this, launch to close leaves pairs too few meetings to matter: said so.
+MIN_SENSIBLE_DAYS = 6 * 7
 # Without both dates the plan is shown in weeks for a typical six-month programme.
 ASSUMED_DAYS = 26 * 7
 DAYS_PER_MONTH = 365.25 / 12
@@ -441,7 +443,7 @@ class ResourcePlan:
     @property
     def coordinator_per_week(self) -> float:
         """The coordinator's hours per week on average over the programme."""
-        return self.coordinator_total / self.weeks
+        return self.coordinator_total / max(1.0, self.weeks)
 
     @property
     def mentor_meeting_hours_total(self) -> float:
@@ -536,6 +538,9 @@ class ProposalContext:
             gaps.append("the start date")
         elif d.end_date is None:
             gaps.append("the end date")
+        elif self.timeline.days < MIN_SENSIBLE_DAYS:
+            gaps.append(f"dates that leave time for mentoring (launch to close is only "
+                        f"{plural(self.timeline.days, 'day')})")
         if not d.objectives:
             gaps.append("the objectives and the strategic goals they serve")
         elif unlinked := [o for o in d.objectives if not o.organisational_goal]:
@@ -770,26 +775,37 @@ def timeline_table(timeline: Timeline, styles: Styles, branding: Branding,
 # --------------------------------------------------------------------------- sections
 
 
+def span(days: float) -> tuple[float, str]:
+    """A length in the unit it reads best in: months from two months, weeks from two
+    weeks, else days (``(4.6, "month")``, ``(3, "week")``, ``(5, "day")``)."""
+    if days >= 2 * DAYS_PER_MONTH:
+        return round(days / DAYS_PER_MONTH, 1), "month"
+    if days >= 14:
+        return round(days / 7), "week"
+    return round(days), "day"
+
+
 def _length_words(ctx: ProposalContext) -> str:
     """``six-month`` or ``ten-week``; empty when the length is unknown."""
     t = ctx.timeline
     if not t.dated or t.end_assumed:
         return ""
-    months = round(t.days / DAYS_PER_MONTH)
-    if months >= 2:
-        return f"{_word(months)}-month"
-    return f"{_word(max(1, round(t.days / 7)))}-week"
+    amount, unit = span(t.days)
+    return f"{_word(round(amount))}-{unit}"
 
 
 def _length_figure(ctx: ProposalContext) -> tuple[str, str]:
     t = ctx.timeline
-    if not t.dated or t.end_assumed:
+    if not t.dated or t.end_assumed or t.start is None or t.end is None:
         return "To be set", "programme dates still to be decided"
-    months = t.days / DAYS_PER_MONTH
-    if months >= 2:
-        return plural(round(months), "month"), (
-            f"{_short_date(t.start)} to {_short_date(t.end)}" if t.start and t.end else "")
-    return plural(round(t.days / 7), "week"), "launch to close"
+    amount, unit = span(t.days)
+    return plural(round(amount), unit), f"{_short_date(t.start)} to {_short_date(t.end)}"
+
+
+def _about(days: float) -> str:
+    """``about 4.6 months``, ``about 3 weeks``."""
+    amount, unit = span(days)
+    return f"about {plural(amount, unit)}"
 
 
 def _format_words(ctx: ProposalContext, organisation: str = "") -> str:
@@ -822,8 +838,9 @@ def _section_summary(ctx: ProposalContext) -> list[Flowable]:
     story: list[Flowable] = [section("Executive summary", s, layout.para(lead, lead_style(s)))]
     if t.dated and t.start and t.end and not t.end_assumed:
         when = (f"It runs from {layout.long_date(t.start)} to {layout.long_date(t.end)}: "
-                f"{plural(round(t.weeks()), 'week')} from launch to the closing celebration, "
-                f"with about {number(round(r.months, 1))} months of regular meetings.")
+                f"{plural(round(t.days / 7), 'week') if t.days >= 14 else plural(t.days, 'day')}"
+                " from launch to the closing celebration, "
+                f"with {_about(t.checkin_days)} of regular meetings.")
     elif t.start and t.end:
         when = (f"It launches on {layout.long_date(t.start)}. The end date is still to be "
                 f"decided; at a typical six months it would close around "
@@ -1063,8 +1080,8 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
              f"{plural(r.people, 'person', 'people')} enrolled so far.")
     intro = layout.para(
         f"The programme's main cost is time, most of it mentors' and mentees' time in "
-        f"meetings: {CADENCE_WORDS[d.default_cadence]} for about {number(round(r.months, 1))} "
-        f"months is {plural(r.meetings, 'meeting')} of {d.default_duration_minutes} minutes, "
+        f"meetings: {CADENCE_WORDS[d.default_cadence]} for {_about(ctx.timeline.checkin_days)}"
+        f" is {plural(r.meetings, 'meeting')} of {d.default_duration_minutes} minutes, "
         f"{hours(r.meeting_hours)} hours per {unit}. {basis}", s.body)
     fte = r.coordinator_per_week / FULL_TIME_HOURS_PER_WEEK * 100
     figures = key_figures([
