@@ -286,9 +286,10 @@ def _placeholders(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """``text`` with its known placeholders filled (plain text, no emphasis)."""
+    """``text`` with its known placeholders filled and typographic quotes (plain text, no
+    emphasis: headings)."""
     tokenised, filled = _placeholders(text, values)
-    return _TOKEN.sub(lambda m: filled[int(m[1])], tokenised)
+    return _TOKEN.sub(lambda m: filled[int(m[1])], smart_quotes(tokenised))
 
 
 _OPENS_QUOTE = re.compile(r"(^|[\s(\[{\u2014\u2013/\u201c\u2018-])([\"'])")
@@ -357,11 +358,11 @@ def parse_blocks(text: str) -> list[Block]:
     items: list[str] = []
 
     def flush() -> None:
-        nonlocal kind, items
+        nonlocal kind, items, start
         kept = tuple(i for i in items if i)
         if kind and kept:
             blocks.append(Block(kind, kept, start))
-        kind, items = "", []
+        kind, items, start = "", [], 1
 
     for raw in text.splitlines():
         line = raw.strip()
@@ -433,14 +434,18 @@ class _Context:
     now: datetime
 
 
+# No-break spaces keep "45 minutes" and "17 September" on one line.
+_NBSP = "\u00a0"
+
+
 def _duration_words(minutes: int) -> str:
     if minutes % 60 == 0:
-        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
-    return f"{minutes} minutes"
+        return "an hour" if minutes == 60 else f"{minutes // 60}{_NBSP}hours"
+    return f"{minutes}{_NBSP}minutes"
 
 
 def _date_words(day: date | None) -> str:
-    return layout.long_date(day) if day else "a date to be confirmed"
+    return layout.long_date(day).replace(" ", _NBSP, 1) if day else "a date to be confirmed"
 
 
 def _values(programme: Programme, branding: Branding) -> dict[str, str]:
@@ -544,13 +549,19 @@ def _list_chunks(block: Block, ctx: _Context) -> list[Piece]:
     items = [inline_markup(i, ctx.values) for i in block.items]
     numbered = block.kind == "numbers"
     if len(items) <= 4:
-        return [(_list(items, ctx, numbered, block.start),)]
+        return [(_spaced(_list(items, ctx, numbered, block.start)),)]
     head, middle, tail = items[:2], items[2:-2], items[-2:]
     chunks: list[Piece] = [(_list(head, ctx, numbered, block.start),)]
     if middle:
         chunks.append(_list(middle, ctx, numbered, block.start + 2))
-    chunks.append((_list(tail, ctx, numbered, block.start + 2 + len(middle)),))
+    chunks.append((_spaced(_list(tail, ctx, numbered, block.start + 2 + len(middle))),))
     return chunks
+
+
+def _spaced(flowable: Flowable) -> Flowable:
+    # A list's items sit closer than paragraphs; the text after it needs a paragraph's gap.
+    flowable.spaceAfter = 4
+    return flowable
 
 
 def _list(items: Sequence[str], ctx: _Context, numbered: bool, start: int) -> Flowable:
