@@ -358,6 +358,8 @@ def test_enrolment_counts_people_who_are_both_once(db) -> None:
     (KpiData("C", 3, "days", 5.5, KpiDirection.DECREASE), "↓ lower by 2.5 days"),
     (KpiData("D", 4.2, "out of 5"), "↑ raise to 4.2 out of 5"),
     (KpiData("E", 10, "", 10), "→ hold at 10"),
+    (KpiData("F", 5, "days", 9), "↓ lower by 4 days"),  # direction left at its default
+    (KpiData("G", 3, "", direction=KpiDirection.DECREASE), "↓ lower to 3"),
 ])
 def test_kpi_aims_in_words(kpi, aim) -> None:
     assert kpi_aim(kpi) == aim

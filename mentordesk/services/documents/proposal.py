@@ -106,13 +106,18 @@ def format_value(value: float | None, unit: str) -> str:
 def kpi_aim(kpi: KpiData) -> str:
     """What a KPI's target asks for: ``↑ raise by 65 points``, ``↓ lower by 3 days``, or
     ``↑ raise to 85%`` when there is no baseline."""
-    up = kpi.direction == KpiDirection.INCREASE
+    if kpi.baseline_value is None:
+        up = kpi.direction == KpiDirection.INCREASE
+    elif kpi.target_value == kpi.baseline_value:
+        return f"→ hold at {format_value(kpi.target_value, kpi.unit)}"
+    else:
+        # The figures are the plan: they say which way it goes even if the direction
+        # was left at its default.
+        up = kpi.target_value > kpi.baseline_value
     arrow, verb = ("↑", "raise") if up else ("↓", "lower")
     if kpi.baseline_value is None:
         return f"{arrow} {verb} to {format_value(kpi.target_value, kpi.unit)}"
     change = abs(kpi.target_value - kpi.baseline_value)
-    if change == 0:
-        return f"→ hold at {format_value(kpi.target_value, kpi.unit)}"
     unit = kpi.unit.strip()
     # A change of a percentage is in points; a scale such as "out of 5" reads badly after a
     # change ("by 0.6 out of 5"), so only a one-word unit (days, hours, EUR) is kept.
