@@ -215,7 +215,7 @@ def test_mentor_handbook_prepared_for_a_unicode_name_lists_the_mentee(
     assert "Prepared for Zoë Łukasiewicz" in flat("\n".join(texts[2:]))
     assert "Your mentee: 王秀英" in body
     assert "Your mentee 王秀英 · xiuying@example.org" in body  # contacts
-    assert "Every 2 weeks on Tuesday at 21:00 New York time, 45 minutes" in body
+    assert "Every 2 weeks on Tuesday at 21:00 New York time, 45 minutes each" in body
 
 
 def test_a_participant_without_a_pairing_still_gets_a_handbook(

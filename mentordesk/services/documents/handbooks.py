@@ -801,58 +801,68 @@ def _your_partner(ctx: _Context) -> list[Piece]:
             "as it is.", ctx.values)], ctx))
         return out
     for entry in ctx.pairings:
-        pairing = entry.pairing
-        if pairing.circle_name:
-            out.append(layout.para(f"Circle: {pairing.circle_name}", styles.h3))
+        if entry.pairing.circle_name:
+            out.append(layout.para(f"Circle: {entry.pairing.circle_name}", styles.h3))
+        peers = [p for p in entry.partners if p.relation == "circle member"]
         for partner in entry.partners:
+            if partner in peers:
+                continue
             title = ("Your mentor: " if partner.relation == "mentor" else
-                     "In your circle: " if partner.relation == "circle member" else
                      "Your mentee: ") + _name(partner.person)
             rows = _person_rows(partner, reader, ctx.now)
             heading = layout.para(title, styles.h3)
             out.append((heading, _facts(rows, ctx)) if rows else heading)
-        out.extend(_schedule(entry, ctx))
+        if peers:
+            # The other members of a mentee's circle: who they are, in one short table.
+            rows = [(_name(p.person), " · ".join(
+                x for x in (p.person.job_title, p.person.department, p.person.email) if x)
+                if p.person else "") for p in peers]
+            out.append((layout.para("Also in your circle", styles.h3), _facts(rows, ctx)))
+        out.extend(_schedule(entry, ctx, several=len(ctx.pairings) > 1))
     return out
 
 
-def _schedule(entry: _Pairing, ctx: _Context) -> list[Piece]:
+def _schedule(entry: _Pairing, ctx: _Context, *, several: bool) -> list[Piece]:
     styles, series, pairing = ctx.styles, entry.series, entry.pairing
-    out: list[Piece] = []
     rows: list[tuple[str, str]] = []
     if pairing.status == PairingStatus.ACCEPTED:
         starts = (f" from {layout.long_date(pairing.start_date)}" if pairing.start_date
-                  else "")
-        rows.append(("Status", f"Agreed; your meetings start{starts or ' soon'}"))
+                  else " soon")
+        rows.append(("Status", f"Agreed; your meetings start{starts}"))
     if series is not None:
         rows.append(("Rhythm", f"{_capital(series.rhythm)} at "
                                f"{series.first_start:%H:%M} {_zone_words(series.timezone)}, "
-                               f"{_duration_words(series.duration_minutes)}"))
+                               f"{series.duration_minutes} minutes each"))
         if series.location:
             rows.append(("Where", series.location))
         if series.link:
             rows.append(("Video link", series.link))
     if entry.upcoming:
-        first = entry.upcoming[0]
-        rows.insert(0, ("Next check-in", " ".join(_when(first))))
-    heading = layout.para("Your check-ins", styles.h3)
-    if not rows and not entry.upcoming:
+        rows.insert(0, ("Next check-in", " ".join(_when(entry.upcoming[0]))))
+    title = "Your check-ins"
+    if several:  # a mentor with several mentees: whose meetings these are
+        title = "Check-ins with " + (pairing.circle_name or ", ".join(
+            _name(p.person) for p in entry.partners))
+    heading = layout.para(title, styles.h3)
+    if not rows:
         who = "your mentor" if ctx.role == "mentee" else "your mentee"
         return [(heading, layout.para(fill(
             f"No check-ins are planned yet. Agree your first meeting with {who}; "
             "{coordinator} will send calendar invitations once the rhythm is set.",
             ctx.values), styles.body))]
-    out.append((heading, _facts(rows, ctx)))
+    out: list[Piece] = [(heading, _facts(rows, ctx))]
     if entry.upcoming:
-        shown = entry.upcoming[:UPCOMING_SHOWN]
         table = [["Date", "Time", "Suggested topic"]]
-        table += [[*_when(r), r.topic or "Your choice"] for r in shown]
-        out.append(_table(table, ctx, (0.33, 0.3, 0.37)))
+        table += [[*_when(r), r.topic or "Your choice"]
+                  for r in entry.upcoming[:UPCOMING_SHOWN]]
+        upcoming: list[Flowable] = [_table(table, ctx, (0.33, 0.3, 0.37))]
         rest = entry.upcoming[UPCOMING_SHOWN:]
         if rest:
             last = rest[-1].start.date()
-            out.append(layout.para(
+            upcoming.append(layout.para(
                 f"…and {len(rest)} more, the last on {layout.long_date(last)}. Your calendar "
                 "invitations have them all.", styles.small))
+        out.append(tuple(upcoming))  # a few rows: never split over two pages
     elif series is not None:
         out.append(layout.para("No further check-ins are planned in this series.",
                                styles.body))
