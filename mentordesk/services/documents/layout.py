@@ -88,6 +88,23 @@ def image(png: bytes) -> ImageReader:
     return ImageReader(io.BytesIO(png))
 
 
+def shorten(text: str, width: float, size: float, family: Family = Family.SANS,
+            style: Style = Style.REGULAR) -> str:
+    """``text``, cut at a word with an ellipsis when it is wider than ``width``."""
+    if fonts.text_width(text, size, family, style) <= width:
+        return text
+    words = text.split()
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words) + "…"
+        if fonts.text_width(candidate, size, family, style) <= width:
+            return candidate
+    cut = text
+    while len(cut) > 1 and fonts.text_width(cut + "…", size, family, style) > width:
+        cut = cut[:-1]
+    return cut + "…"
+
+
 def long_date(day: date) -> str:
     """``26 November 2026``."""
     return f"{day.day} {day:%B %Y}"
@@ -258,7 +275,9 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         self.doc_title, self.subtitle, self.branding = title, subtitle, branding
         width, height = pagesize
         body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        cover_frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height * 0.45, id="cover")
+        # Between the colour band (the top 42%) and the issuer at the foot.
+        cover_frame = Frame(MARGIN, 40 * mm, width - 2 * MARGIN, height * 0.58 - 55 * mm,
+                            id="cover")
         templates = [PageTemplate("body", [body])]
         if cover:
             templates.insert(0, PageTemplate("cover", [cover_frame], onPage=self._draw_cover))
@@ -300,17 +319,26 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             canvas.drawImage(logo, MARGIN, top - h * scale, w * scale, h * scale, mask="auto")
         canvas.setFillColor(colors.white)
         y = height - band + 30 * mm
-        size = fonts.fit_size(self.doc_title, width - 2 * MARGIN, 30, 16,
-                              family=Family.SERIF, style=Style.BOLD)
-        fonts.draw_text(canvas, MARGIN, y, self.doc_title, size, family=Family.SERIF,
+        room = width - 2 * MARGIN
+        size = fonts.fit_size(self.doc_title, room, 30, 16, family=Family.SERIF,
+                              style=Style.BOLD)
+        fonts.draw_text(canvas, MARGIN, y, shorten(self.doc_title, room, size, Family.SERIF,
+                                                   Style.BOLD), size, family=Family.SERIF,
                         style=Style.BOLD)
         if self.subtitle:
-            fonts.draw_text(canvas, MARGIN, y - 11 * mm, self.subtitle, 14)
+            lines = fonts.wrap(self.subtitle, room, 14)
+            if len(lines) > 2:
+                lines = [lines[0], " ".join(lines[1:])]
+            for i, line in enumerate(lines):
+                fonts.draw_text(canvas, MARGIN, y - (11 + 6 * i) * mm,
+                                shorten(line, room, 14), 14)
         canvas.setFillColor(colors.HexColor("#333333"))
-        fonts.draw_text(canvas, MARGIN, 30 * mm, b.issuer, 11, style=Style.BOLD)
+        room = width - 2 * MARGIN - fonts.text_width(long_date(date.today()), 9.5) - 10 * mm
+        fonts.draw_text(canvas, MARGIN, 30 * mm, shorten(b.issuer, room, 11, style=Style.BOLD),
+                        11, style=Style.BOLD)
         contact = " · ".join(p for p in (b.coordinator_name, b.coordinator_email) if p)
         if contact:
-            fonts.draw_text(canvas, MARGIN, 24 * mm, contact, 9.5)
+            fonts.draw_text(canvas, MARGIN, 24 * mm, shorten(contact, room, 9.5), 9.5)
         fonts.draw_text(canvas, width - MARGIN, 30 * mm, long_date(date.today()), 9.5,
                         align="right")
         canvas.restoreState()
@@ -325,15 +353,17 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         grey = colors.HexColor("#666666")
         canvas.setFillColor(grey)
         top = height - MARGIN + 2 * mm
-        fonts.draw_text(canvas, MARGIN, top, self.doc_title, 8.5)
-        fonts.draw_text(canvas, width - MARGIN, top, b.programme, 8.5, align="right")
+        half = (width - 2 * MARGIN) / 2 - 4 * mm
+        fonts.draw_text(canvas, MARGIN, top, shorten(self.doc_title, half, 8.5), 8.5)
+        fonts.draw_text(canvas, width - MARGIN, top, shorten(b.programme, half, 8.5), 8.5,
+                        align="right")
         canvas.setStrokeColor(colour(b.primary))
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
         canvas.setStrokeColor(colors.HexColor("#CCCCCC"))
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, MARGIN + 2 * mm, width - MARGIN, MARGIN + 2 * mm)
-        fonts.draw_text(canvas, MARGIN, MARGIN - 3 * mm, b.issuer, 8.5)
+        fonts.draw_text(canvas, MARGIN, MARGIN - 3 * mm, shorten(b.issuer, half, 8.5), 8.5)
         fonts.draw_text(canvas, width - MARGIN, MARGIN - 3 * mm, f"Page {page} of {total}", 8.5,
                         align="right")
         canvas.restoreState()
@@ -342,11 +372,13 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 def build_document(story: Sequence[Flowable], *, title: str, branding: Branding,
                    subtitle: str = "", cover: bool = True, contents: bool = True,
                    contents_title: str = "Contents", landscape_pages: bool = False,
+                   cover_story: Sequence[Flowable] = (),
                    cancelled: Callable[[], bool] | None = None) -> bytes:
     """Lay out ``story`` as a branded PDF and return its bytes.
 
     With ``contents`` a contents page follows the cover, listing the headings made with
-    :func:`heading` (levels 0 and 1) and their page numbers.
+    :func:`heading` (levels 0 and 1) and their page numbers. ``cover_story`` goes in the
+    lower half of the cover (a few lines: who it is for, key facts).
     """
     pagesize = PAPER_SIZES.get(branding.paper, A4)
     if landscape_pages:
@@ -357,7 +389,7 @@ def build_document(story: Sequence[Flowable], *, title: str, branding: Branding,
     styles = make_styles(branding)
     flowables: list[Flowable] = []
     if cover:
-        flowables += [NextPageTemplate("body"), Spacer(1, 1), PageBreak()]
+        flowables += [NextPageTemplate("body"), *(cover_story or [Spacer(1, 1)]), PageBreak()]
     if contents:
         toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0)
         contents_heading = Paragraph(fonts.markup(contents_title, Family.SERIF, Style.BOLD),
