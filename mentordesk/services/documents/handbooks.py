@@ -529,7 +529,12 @@ def _render_blocks(blocks: Sequence[Block], ctx: _Context,
         elif block.kind in ("bullets", "numbers"):
             add(*_list_chunks(block, ctx))
         elif block.kind == "tip":
-            add(_tip([inline_markup(t, values) for t in block.items], ctx))
+            tip = _tip([inline_markup(t, values) for t in block.items], ctx)
+            if out and not pending:
+                # A tip belongs to the text before it: never alone at the top of a page.
+                out[-1] = _joined(out[-1], tip)
+            else:
+                add(tip)
         elif block.kind == "details":
             if details is not None and not placed:
                 placed = True
