@@ -362,7 +362,7 @@ class _Modern(_Template):
                 fonts.draw_text(canvas, 40, top - 56 - i * 13, line, 10)
         left = band + 60
         canvas.setFillColor(_GREY)
-        fonts.draw_text(canvas, left, h * 0.66, _spaced("Presented to"), 10.5)
+        fonts.draw_text(canvas, left, h * 0.54 + 50, _spaced("Presented to"), 10.5)
         canvas.setFillColor(colour(b.accent))
         canvas.rect(left, h * 0.47, 60, 4, stroke=0, fill=1)
         _signature_block(canvas, page, w - 60 - 90, 92, 180, family=Family.SANS)
