@@ -168,6 +168,20 @@ def test_contents_lists_each_section_at_the_page_its_heading_is_on(
     assert [page for _, page in entries] == sorted(page for _, page in entries)
 
 
+@pytest.mark.parametrize("role", HANDBOOK_ROLES)
+def test_no_page_ends_with_a_heading(db: Any, ids: dict[str, int], role: str,
+                                     tmp_path: Path) -> None:
+    source = resource_path("handbooks", f"{role}.md").read_text(encoding="utf-8")
+    headings = {*SHARED_TITLES, *PERSONAL_TITLE.values(), "Meeting by meeting",
+                "How we will know it is working", "Your check-ins",
+                *(line.removeprefix("### ").replace("'", "’")
+                  for line in source.splitlines() if line.startswith("### "))}
+    texts = pages(render(db, ids, role, participant_id=ids[role], now=BEFORE), tmp_path)
+    for number, page in enumerate(texts[2:], 3):
+        last = lines(page)[-2]  # above the footer
+        assert last not in headings, (number, last)
+
+
 def test_the_pdf_passes_qpdf_check(db: Any, ids: dict[str, int], tmp_path: Path) -> None:
     for role in HANDBOOK_ROLES:
         path = tmp_path / f"{role}.pdf"

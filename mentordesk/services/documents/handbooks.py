@@ -72,10 +72,16 @@ __all__ = [
     "HANDBOOK_ROLES",
     "MAX_SECTION_CHARS",
     "PLACEHOLDERS",
+    "Block",
     "HandbookSection",
+    "fill",
     "handbook_sections",
+    "inline_markup",
+    "parse_blocks",
+    "parse_sections",
     "render_handbook",
     "save_handbook_section",
+    "smart_quotes",
 ]
 
 HANDBOOK_ROLES = ("mentor", "mentee")
