@@ -122,9 +122,11 @@ class FormImportsTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and column == ImportColumn.FILE:
+            return row.file
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == ImportColumn.FILE:
-                return row.file
+                return Path(row.file).name
             if column == ImportColumn.FORM:
                 return row.form_title or "—"
             if column == ImportColumn.RESULT:

@@ -71,7 +71,9 @@ from mentordesk.services.documents.branding import (
 from mentordesk.services.documents.certificates import (
     AwardSummary,
     CertificateRequest,
+    certificate_recipients,
     list_awards,
+    mark_printed,
     render_certificate_files,
     render_certificates,
 )
@@ -102,7 +104,14 @@ from mentordesk.services.programmes import ProgrammeRecord, current_programme
 from mentordesk.ui import prompts
 from mentordesk.ui.dialogs.checkin_dialogs import date_edit, to_qdate
 from mentordesk.ui.pdf_preview import PdfPreview, page_count
-from mentordesk.ui.tasks import Cancelled, Progress, Task, TaskCancelled, in_transaction
+from mentordesk.ui.tasks import (
+    Cancelled,
+    Progress,
+    Task,
+    TaskCancelled,
+    TaskRunner,
+    in_transaction,
+)
 from mentordesk.ui.views.base import AreaView, heading
 from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
@@ -120,6 +129,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 DOCUMENT_CHANGES = frozenset({"documents"})
 # Imported answers count as feedback, and some KPIs are measured from them.
 FEEDBACK_CHANGES = frozenset({"feedback", "kpis"})
+# An award's certificate was produced (saved or printed).
+AWARD_CHANGES = frozenset({"recognition"})
 # The pairs whose people get a certificate when nobody is chosen (as the service decides).
 CERTIFICATE_STATUSES = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.COMPLETED)
 HANDBOOK_READERS = {"mentor": (ParticipantRole.MENTOR, ParticipantRole.BOTH),
@@ -431,6 +442,7 @@ class DocumentsView(AreaView):
         self._shown: dict[DocumentKind, Shown] = {}
         self._errors: dict[DocumentKind, str] = {}
         self._changed_areas: set[str] = set()
+        self._quiet = False  # reporting a change that alters no document
         self._last_dir: Path | None = None
         self._date_edited = False
         self.preview_task: Task | None = None
@@ -816,6 +828,7 @@ class DocumentsView(AreaView):
         row.addWidget(self.banner, 1)
         row.addWidget(self.preview_again_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.preview_widget = PdfPreview()
+        self.preview_widget.tasks = self.tasks
         self.preview_widget.save_requested.connect(self.save)
         self.preview_widget.printed.connect(self._on_preview_widget_printed)
         box = QWidget()
@@ -826,6 +839,18 @@ class DocumentsView(AreaView):
         return box
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def tasks(self) -> TaskRunner | None:
+        """The window's background runner; the preview prints on it too."""
+        return self._tasks
+
+    @tasks.setter
+    def tasks(self, runner: TaskRunner | None) -> None:
+        self._tasks = runner
+        preview = getattr(self, "preview_widget", None)
+        if preview is not None:
+            preview.tasks = runner
 
     @property
     def writable(self) -> bool:
@@ -855,7 +880,7 @@ class DocumentsView(AreaView):
     def on_data_changed(self, areas: frozenset[str]) -> None:
         """Remember what changed (to mark the previews it affects out of date), then
         reload as every area does."""
-        if areas & self.depends_on:
+        if areas & self.depends_on and not self._quiet:
             self._changed_areas |= areas
         super().on_data_changed(areas)
 
@@ -928,10 +953,13 @@ class DocumentsView(AreaView):
         self.award_combo.blockSignals(True)
         self.award_combo.clear()
         for award in self._awards:
-            self.award_combo.addItem(f"{award.title} — {award.recipient}", award.id)
-            self.award_combo.setItemData(self.award_combo.count() - 1,
-                                         f"Awarded on {award.awarded_on:%d %b %Y}",
-                                         Qt.ItemDataRole.ToolTipRole)
+            self.award_combo.addItem(f"{award.title} — {award.recipient or '(erased)'}",
+                                     award.id)
+            self.award_combo.setItemData(
+                self.award_combo.count() - 1,
+                f"Awarded on {award.awarded_on.day} {award.awarded_on:%B %Y}"
+                + ("; its certificate was printed or saved before" if award.printed else ""),
+                Qt.ItemDataRole.ToolTipRole)
         index = self.award_combo.findData(award_id)
         self.award_combo.setCurrentIndex(index if index >= 0 else 0 if self._awards else -1)
         self.award_combo.blockSignals(False)
@@ -1415,6 +1443,8 @@ class DocumentsView(AreaView):
         if path is None:
             return None
         self._last_dir = path.parent
+        if isinstance(shown.options, CertificateRequest):
+            self._note_produced(shown.options)
         text = f"Saved {path.name} ({plural(self.preview_widget.page_count(), 'page')}) in " \
                f"{path.parent}."
         self.status_message.emit(text)
@@ -1441,7 +1471,7 @@ class DocumentsView(AreaView):
             return files
 
         task = self.tasks.run(f"Making {plural(self.recipient_count(), 'certificate')}…",
-                              work, on_done=partial(self._on_files_made, folder),
+                              work, on_done=partial(self._on_files_made, folder, request),
                               on_failed=self.report_failure,
                               on_cancelled=self._on_save_cancelled)
         task.ended.connect(self._on_save_ended)
@@ -1449,7 +1479,8 @@ class DocumentsView(AreaView):
         self._update_actions()
         return task
 
-    def _on_files_made(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
+    def _on_files_made(self, folder: Path, request: CertificateRequest,
+                       files: list[tuple[str, bytes]]) -> None:
         existing = [name for name, _data in files if (folder / name).exists()]
         if existing and not prompts.confirm(
                 self, "Replace files",
@@ -1464,6 +1495,7 @@ class DocumentsView(AreaView):
             prompts.show_error(self, "Save certificates", exc.message)
             return
         self._last_dir = folder
+        self._note_produced(request)
         text = f"Saved {plural(len(paths), 'certificate')} in {folder}, one file per person."
         self.status_message.emit(text)
         prompts.offer_open_folder(self, "Certificates saved", text, folder)
@@ -1476,7 +1508,26 @@ class DocumentsView(AreaView):
         self._update_actions()
 
     def _on_preview_widget_printed(self, sheets: int) -> None:
+        shown = self._shown.get(self.current_kind())
+        if shown is not None and isinstance(shown.options, CertificateRequest):
+            self._note_produced(shown.options)
         self.status_message.emit(f"Sent {plural(sheets, 'page')} to the printer.")
+
+    def _note_produced(self, request: CertificateRequest) -> None:
+        """Remember that an award's certificate was produced (when the database may be
+        changed); it changes no document, so no preview goes out of date."""
+        if request.award_id is None or not self.writable:
+            return
+
+        def mark(session: Session) -> int:
+            return mark_printed(session, certificate_recipients(session, request))
+
+        if self._write(mark) is not None:
+            self._quiet = True
+            try:
+                self.data_changed.emit(AWARD_CHANGES)
+            finally:
+                self._quiet = False
 
     # ------------------------------------------------------------------ writing
 

@@ -1,0 +1,760 @@
+"""The Documents area: certificates, handbooks, the proposal and forms made in the background
+and previewed, the preview going out of date, cancelling, saving one PDF or one per person,
+printing the pages chosen, the branding and handbook wording dialogs, importing filled forms,
+and what a read-only database and an empty one allow."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import create_autospec
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QAbstractButton, QRadioButton
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from mentordesk.db import Database
+from mentordesk.errors import UserError
+from mentordesk.models import PairingStatus
+from mentordesk.services.documents import forms as forms_service
+from mentordesk.services.documents.branding import load_branding
+from mentordesk.services.documents.certificates import CertificateRequest, certificate_recipients
+from mentordesk.services.documents.forms import FormImport, list_forms, render_form
+from mentordesk.services.documents.handbooks import handbook_sections
+from mentordesk.services.pairing import list_pairings
+from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
+from mentordesk.ui import pdf_preview
+from mentordesk.ui.dialogs import branding_dialog, form_import_dialog
+from mentordesk.ui.dialogs.form_import_dialog import FormImportsTableModel, summary_text
+from mentordesk.ui.dialogs.handbook_text_dialog import SectionDraft, SectionsTableModel
+from mentordesk.ui.main_window import MainWindow
+from mentordesk.ui.pdf_preview import PdfPreview, page_numbers
+from mentordesk.ui.views import documents_view
+from mentordesk.ui.views.documents_view import (
+    CERTIFICATE_STATUSES,
+    DocumentKind,
+    DocumentsView,
+    PeopleColumn,
+    PeopleProxyModel,
+    PeopleRole,
+    PeopleTableModel,
+    person_choices,
+)
+from tests.ui.helpers import expect, make_window, wait_for
+
+
+def documents(window: MainWindow) -> DocumentsView:
+    view = window.show_area("documents")
+    assert isinstance(view, DocumentsView)
+    return view
+
+
+def programme_id(db: Database) -> int:
+    with db.Session() as session:
+        programme = current_programme(session)
+    assert programme is not None
+    return programme.id
+
+
+def recipients(db: Database, request: CertificateRequest) -> list[str]:
+    with db.Session() as session:
+        return [r.name for r in certificate_recipients(session, request)]
+
+
+def make_preview(qtbot: QtBot, view: DocumentsView) -> None:
+    task = view.preview()
+    assert task is not None
+    outcome, result = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "done", result
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float]]:
+    """Each page's width and height in points, read back with pypdf."""
+    reader = PdfReader(path)
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    """Click ``button`` where the user would (a radio button only reacts on its label)."""
+    at = QPoint(8, button.height() // 2) if isinstance(button, QRadioButton) else QPoint()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton,  # type: ignore[no-untyped-call]
+                     pos=at if not at.isNull() else button.rect().center())
+
+
+@pytest.fixture
+def choose_pdf(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path | None], object]:
+    """Replace the Save as… file chooser with one answering ``path``."""
+    original = pdf_preview.choose_pdf_path
+
+    def answer(path: Path | None) -> object:
+        mock = create_autospec(original, return_value=path)
+        monkeypatch.setattr(pdf_preview, "choose_pdf_path", mock)
+        return mock
+
+    return answer
+
+
+@pytest.fixture
+def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
+    demo_db.close(backup=False)
+    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_the_models_pass_the_model_tester(qtmodeltester: ModelTester,
+                                          demo_db: Database) -> None:
+    with demo_db.Session() as session:
+        pairings = list_pairings(session, programme_id(demo_db), CERTIFICATE_STATUSES)
+    people = person_choices(pairings)
+    assert len(people) > 4
+    model = PeopleTableModel()
+    model.set_people(people, {people[0].participant_id})
+    qtmodeltester.check(model)
+    proxy = PeopleProxyModel()
+    proxy.setSourceModel(model)
+    proxy.set_search(people[1].name.split()[0].lower())
+    qtmodeltester.check(proxy)
+    assert 0 < proxy.rowCount() < model.rowCount()
+
+    sections = SectionsTableModel()
+    sections.set_drafts([SectionDraft("welcome", "Welcome", "a", "a", "b"),
+                         SectionDraft("goals", "Goals", "x", "y", "x")])
+    qtmodeltester.check(sections)
+    assert [sections.index(r, 1).data() for r in range(2)] == ["Your own · unsaved",
+                                                                "Your own"]
+
+    imports = FormImportsTableModel()
+    imports.set_rows([FormImport("a.pdf", "Check", "imported", "Stored.", 1),
+                      FormImport("b.pdf", "", "unreadable", "Not a form.", None)])
+    qtmodeltester.check(imports)
+
+
+def test_the_people_model_checks_people_and_lists_each_person_once(demo_db: Database) -> None:
+    with demo_db.Session() as session:
+        pairings = list_pairings(session, programme_id(demo_db), CERTIFICATE_STATUSES)
+    people = person_choices(pairings)
+    ids = [p.participant_id for p in people]
+    assert len(ids) == len(set(ids))
+    mentors = {p.mentor_id for p in pairings}
+    assert {p.participant_id for p in people if p.role == "Mentor"} == mentors
+    model = PeopleTableModel()
+    model.set_people(people)
+    index = model.index(2, PeopleColumn.NAME)
+    assert model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert model.checked_ids() == (people[2].participant_id,)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert not model.setData(model.index(2, PeopleColumn.ROLE), Qt.CheckState.Checked,
+                             Qt.ItemDataRole.CheckStateRole)
+    proxy = PeopleProxyModel()
+    proxy.setSourceModel(model)
+    proxy.sort(PeopleColumn.NAME, Qt.SortOrder.DescendingOrder)
+    names = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert names == sorted(names, key=str.casefold, reverse=True)
+    proxy.set_search(f"mentee {people[0].paired_with.split(';')[0].split()[0]}")
+    assert all("Mentee" in proxy.index(r, PeopleColumn.ROLE).data()
+               for r in range(proxy.rowCount()))
+    assert proxy.index(0, 0).data(PeopleRole.ID) in ids
+
+
+def test_page_numbers_follow_the_print_dialog(qapp: object) -> None:
+    printer = QPrinter()
+    assert page_numbers(printer, 4) == [0, 1, 2, 3]
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)
+    assert page_numbers(printer, 4) == [1, 2]
+    printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
+    assert page_numbers(printer, 4, current=2) == [2]
+    printer.setPrintRange(QPrinter.PrintRange.AllPages)
+    printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)
+    assert page_numbers(printer, 3) == [2, 1, 0]
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def test_a_certificate_preview_has_a_page_per_recipient(qtbot: QtBot, window: MainWindow,
+                                                        demo_db: Database) -> None:
+    view = documents(window)
+    assert view.current_kind() == DocumentKind.CERTIFICATES
+    assert view.everyone_radio.isChecked()
+    assert not view.preview_widget.has_document()
+    assert "press Preview" in view.preview_widget.placeholder.text()
+    make_preview(qtbot, view)
+    request = view.certificate_request()
+    assert request is not None and request.participant_ids == () and request.award_id is None
+    names = recipients(demo_db, request)
+    assert len(names) == len(view.people_model.people()) > 4
+    assert view.preview_widget.document.pageCount() == len(names)
+    assert view.banner.headline.text() == f"{len(names)} certificates, one page each"
+    texts = page_texts(view.preview_widget.data)
+    assert all(name in text for name, text in zip(names, texts, strict=True))
+    assert not view.is_stale() and not view.preview_again_button.isVisible()
+    assert view.preview_widget.name == "Certificates - Grow Together 2026.pdf"
+
+    # Navigation and zoom.
+    view.preview_widget.go_to_page(2)
+    assert view.preview_widget.page_spin.value() == 3
+    view.preview_widget.previous_page()
+    assert view.preview_widget.current_page() == 1
+    view.preview_widget.set_zoom(1.5)
+    assert view.preview_widget.zoom_factor() == pytest.approx(1.5)
+    view.preview_widget.zoom_in()
+    assert view.preview_widget.zoom_factor() == pytest.approx(2.0)
+
+
+def test_changing_options_marks_the_preview_out_of_date(qtbot: QtBot, window: MainWindow,
+                                                        demo_db: Database) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    made = view.preview_widget.data
+    view.achievement_edit.setText("for outstanding mentoring")
+    assert view.is_stale()
+    assert view.banner.headline.text() == "Options changed — Preview again"
+    assert view.preview_again_button.isVisible()
+    assert view.preview_widget.data is made  # nothing made again on a keystroke
+    view.achievement_edit.clear()
+    assert not view.is_stale() and not view.preview_again_button.isVisible()
+
+    # Three people, chosen by searching and checking.
+    click(qtbot, view.chosen_radio)
+    assert view.people_box.isVisible()
+    assert view.preview_button.isEnabled() is False  # nobody checked yet
+    chosen = view.people_model.people()[:3]
+    view.people_model.set_checked({p.participant_id for p in chosen}, True)
+    assert view.chosen_label.text().startswith("3 of ")
+    assert view.count_label.text() == "3 certificates"
+    view.achievement_edit.setText("for a year of mentoring")
+    view.template_combo.setCurrentIndex(view.template_combo.findData("modern"))
+    assert view.is_stale()
+    click(qtbot, view.preview_again_button)
+    assert view.preview_task is not None
+    outcome, _ = wait_for(qtbot, view.preview_task, timeout=60_000)
+    assert outcome == "done"
+    assert view.preview_widget.page_count() == 3
+    texts = page_texts(view.preview_widget.data)
+    assert all("for a year of mentoring" in " ".join(t.split()) for t in texts)
+    assert not view.is_stale()
+
+    # Whole pairs: everyone paired with the people checked.
+    view.uncheck_all()
+    first = chosen[0]
+    view.people_model.set_checked({first.participant_id}, True)
+    view.check_whole_pairs()
+    partners = {p.participant_id for p in view.people_model.people()
+                if set(p.pairing_ids) & set(first.pairing_ids)}
+    assert set(view.people_model.checked_ids()) == partners and len(partners) >= 2
+
+
+def test_an_award_certificate_is_dated_on_the_award(qtbot: QtBot, window: MainWindow,
+                                                    demo_db: Database,
+                                                    choose_pdf: Callable[[Path | None], object],
+                                                    prompts: SimpleNamespace,
+                                                    tmp_path: Path) -> None:
+    view = documents(window)
+    assert view.award_radio.isEnabled()
+    click(qtbot, view.award_radio)
+    award = view.selected_award()
+    assert award is not None and not award.printed
+    assert view.date_edit.date().toPython() == award.awarded_on
+    make_preview(qtbot, view)
+    assert view.preview_widget.page_count() == 1
+    assert award.recipient in page_texts(view.preview_widget.data)[0]
+    assert view.banner.headline.text() == "Certificate for " + award.recipient + " · 1 page"
+
+    # Saving it notes that the award's certificate was produced.
+    choose_pdf(tmp_path / "award.pdf")
+    expect(prompts.offer_open_folder)
+    assert view.save() == tmp_path / "award.pdf"
+    assert view.selected_award() is not None and view.selected_award().printed  # type: ignore[union-attr]
+    assert not view.is_stale()  # noting it changes no document
+
+
+def test_cancel_stops_a_batch(qtbot: QtBot, window: MainWindow) -> None:
+    view = documents(window)
+    task = view.preview()
+    assert task is not None
+    task.progressed.connect(lambda *_: task.cancel())
+    task.cancel()  # as soon as it starts: the Cancel button of the progress window
+    outcome, _ = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "cancelled"
+    assert not view.preview_widget.has_document()
+    assert view.preview_task is None and view.preview_button.isEnabled()
+    assert window.statusBar().currentMessage() == "Preview cancelled."
+
+
+def test_a_service_error_is_shown_in_the_banner(qtbot: QtBot, window: MainWindow,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> bytes:
+        raise UserError("The programme has no start date: set one in the Programme area.")
+
+    monkeypatch.setattr(documents_view, "render_proposal", refuse)
+    view = documents(window)
+    view.show_document(DocumentKind.PROPOSAL)
+    task = view.preview()
+    assert task is not None
+    outcome, _ = wait_for(qtbot, task)
+    assert outcome == "failed"
+    assert view.banner.headline.text() == "The document could not be made"
+    assert view.banner.details.text().startswith("The programme has no start date")
+    assert view.preview_again_button.isVisible()
+
+
+# --------------------------------------------------------------------------- saving, printing
+
+
+def test_save_as_writes_a_valid_pdf(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                    choose_pdf: Callable[[Path | None], object],
+                                    prompts: SimpleNamespace) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    target = tmp_path / "out" / "certificates.pdf"
+    target.parent.mkdir()
+    chooser = choose_pdf(target)
+    expect(prompts.offer_open_folder)
+    assert view.save() == target
+    pages = view.preview_widget.page_count()
+    assert len(pdf_pages(target)) == pages
+    assert target.read_bytes() == view.preview_widget.data
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600  # HR data: owner-only
+    suggested = chooser.call_args.args[2]  # type: ignore[attr-defined]
+    assert suggested.name == "Certificates - Grow Together 2026.pdf"
+    args = prompts.offer_open_folder.call_args.args
+    assert args[3] == target.parent and f"({pages} pages)" in args[2]
+
+    # Cancelling the chooser writes nothing.
+    choose_pdf(None)
+    assert view.save() is None
+
+
+def test_one_file_per_person_goes_into_the_chosen_folder(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
+        prompts: SimpleNamespace) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    view.split_check.setChecked(True)
+    assert not view.is_stale()  # splitting does not change what is printed
+    folder = tmp_path / "certificates"
+    expect(prompts.choose_folder, folder)
+    expect(prompts.offer_open_folder)
+    task = view.save()
+    assert task is not None and task is view.save_task
+    outcome, result = wait_for(qtbot, task, timeout=60_000)  # type: ignore[arg-type]
+    assert outcome == "done", result
+    request = view.certificate_request()
+    assert request is not None
+    names = recipients(demo_db, request)
+    files = sorted(folder.glob("*.pdf"))
+    assert len(files) == len(names)
+    assert all(len(pdf_pages(f)) == 1 for f in files)
+    assert {f.stem.split("–")[-1].strip() for f in files} == set(names)
+    assert prompts.offer_open_folder.call_args.args[3] == folder
+
+    # Saving again over the same names asks first; declining leaves the files alone.
+    before = {f: f.stat().st_mtime_ns for f in files}
+    expect(prompts.confirm, False)
+    prompts.offer_open_folder.reset_mock()
+    task = view.save()
+    outcome, _ = wait_for(qtbot, task, timeout=60_000)  # type: ignore[arg-type]
+    assert outcome == "done"
+    prompts.confirm.assert_called_once()
+    prompts.offer_open_folder.assert_not_called()
+    assert {f: f.stat().st_mtime_ns for f in files} == before
+
+
+def test_print_renders_every_page_into_the_printer(qtbot: QtBot, window: MainWindow,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    pages = view.preview_widget.page_count()
+    out = tmp_path / "printed.pdf"
+    chosen: dict[str, object] = {}
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        chosen["range"] = (dialog.minPage(), dialog.maxPage())
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        for key, value in chosen.get("apply", {}).items():  # type: ignore[attr-defined]
+            getattr(printer, key)(*value)
+        return int(QPrintDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    task = view.preview_widget.open_print_dialog()
+    assert task is not None and not view.preview_widget.print_button.isEnabled()
+    outcome, result = wait_for(qtbot, task, timeout=120_000)
+    assert outcome == "done", result
+    assert chosen["range"] == (1, pages)
+    printed = pdf_pages(out)
+    assert len(printed) == pages
+    assert all(width > height for width, height in printed)  # certificates are landscape
+    assert window.statusBar().currentMessage() == f"Sent {pages} pages to the printer."
+    assert view.preview_widget.print_button.isEnabled()
+
+    # Only pages 2 to 3, as chosen in the dialog.
+    out.unlink()
+    chosen["apply"] = {"setPrintRange": (QPrinter.PrintRange.PageRange,), "setFromTo": (2, 3)}
+    task = view.preview_widget.open_print_dialog()
+    assert task is not None
+    outcome, result = wait_for(qtbot, task, timeout=120_000)
+    assert outcome == "done", result
+    assert len(pdf_pages(out)) == 2
+
+    # Cancelled in the dialog: nothing printed.
+    out.unlink()
+    monkeypatch.setattr(QPrintDialog, "exec",
+                        lambda _d: int(QPrintDialog.DialogCode.Rejected))
+    assert view.preview_widget.open_print_dialog() is None
+    assert not out.exists()
+
+
+def test_the_preview_widget_on_its_own(qtbot: QtBot, tmp_path: Path, demo_db: Database,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = PdfPreview()
+    qtbot.addWidget(preview)
+    preview.show()
+    assert not preview.print_button.isEnabled() and not preview.save_button.isEnabled()
+    assert preview.set_pdf(b"not a pdf", "x.pdf") is False
+    assert "not a readable PDF" in preview.placeholder.text()
+    assert not preview.has_document()
+    with demo_db.Session() as session:
+        form = list_forms(session, programme_id(demo_db))[0]
+        data = render_form(session, form.id, fillable=False)
+    assert preview.set_pdf(data, "form.pdf")
+    assert preview.page_count() >= 1 and preview.save_button.isEnabled()
+    buffer = preview._buffer
+    assert buffer is not None and buffer.isOpen()
+    preview.clear("Nothing yet")
+    assert not preview.has_document() and not buffer.isOpen()  # let go of the bytes
+    # Without a task runner, printing happens at once.
+    preview.set_pdf(data, "form.pdf")
+    out = tmp_path / "form-printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return int(QPrintDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    with qtbot.waitSignal(preview.printed) as printed:
+        assert preview.open_print_dialog() is None
+    assert printed.args == [preview.page_count()]
+    assert len(pdf_pages(out)) == preview.page_count()
+
+
+# --------------------------------------------------------------------------- handbooks, proposal
+
+
+def test_a_handbook_prepared_for_one_mentor(qtbot: QtBot, window: MainWindow,
+                                            demo_db: Database) -> None:
+    view = documents(window)
+    view.show_document(DocumentKind.MENTOR_HANDBOOK)
+    combo = view.reader_combo("mentor")
+    assert combo.currentText().startswith("Nobody")
+    make_preview(qtbot, view)
+    general = view.preview_widget.page_count()
+    assert general > 3
+    with demo_db.Session() as session:
+        mentor = list_pairings(session, programme_id(demo_db), [PairingStatus.ACTIVE])[0]
+    index = combo.findData(mentor.mentor_id)
+    assert index > 0
+    combo.setCurrentIndex(index)
+    assert view.is_stale()
+    assert view.reader("mentor") == mentor.mentor_id
+    make_preview(qtbot, view)
+    text = " ".join(" ".join(page_texts(view.preview_widget.data)).split())
+    assert mentor.members[0].name in text
+    assert view.preview_widget.name.startswith("Mentor handbook - ")
+
+    # The mentee handbook keeps its own preview; the mentor's is still there after.
+    view.show_document(DocumentKind.MENTEE_HANDBOOK)
+    assert not view.preview_widget.has_document()
+    view.show_document(DocumentKind.MENTOR_HANDBOOK)
+    assert view.preview_widget.has_document() and not view.is_stale()
+
+    # A name typed that is nobody's goes back to the person chosen.
+    line = combo.lineEdit()
+    assert line is not None
+    line.setText("Nobody by this name")
+    line.editingFinished.emit()
+    assert view.reader("mentor") == mentor.mentor_id
+
+
+def test_the_proposal_previews(qtbot: QtBot, window: MainWindow) -> None:
+    view = documents(window)
+    view.show_document(DocumentKind.PROPOSAL)
+    assert view.count_label.text() == ""
+    make_preview(qtbot, view)
+    assert view.preview_widget.page_count() > 2
+    assert view.banner.headline.text().startswith("Programme proposal · ")
+
+
+def test_handbook_wording_is_saved_and_reset(qtbot: QtBot, window: MainWindow,
+                                             demo_db: Database,
+                                             prompts: SimpleNamespace) -> None:
+    view = documents(window)
+    view.show_document(DocumentKind.MENTOR_HANDBOOK)
+    make_preview(qtbot, view)
+    dialog = view.edit_handbook_text("mentor")
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.save_button.isEnabled()  # nothing changed yet
+    key = dialog.section_keys()[0]
+    assert "{programme}" in dialog.placeholder_label.text()
+    dialog.set_text("Welcome to {programme}, mentors of Northwind!")
+    assert dialog.changes() == {key: "Welcome to {programme}, mentors of Northwind!"}
+    assert dialog.save_button.isEnabled() and dialog.reset_button.isEnabled()
+    # Closing with unsaved wording asks first.
+    expect(prompts.confirm, False)
+    dialog.reject()
+    assert dialog.isVisible()
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: view.text_dialog is None)
+    pid = programme_id(demo_db)
+    with demo_db.Session() as session:
+        first = handbook_sections(session, pid, "mentor")[0]
+    assert first.customised and first.text == "Welcome to {programme}, mentors of Northwind!"
+    assert view.mentor_wording_label.text() == "1 section in your own wording."  # type: ignore[attr-defined]
+    assert view.banner.headline.text() == "The programme changed — Preview again"
+
+    dialog = view.edit_handbook_text("mentor")
+    assert dialog is not None
+    assert dialog.editor.toPlainText() == first.text
+    dialog.reset_section()
+    assert dialog.editor.toPlainText() == first.default_text
+    assert dialog.save()
+    qtbot.waitUntil(lambda: view.text_dialog is None)
+    with demo_db.Session() as session:
+        again = handbook_sections(session, pid, "mentor")[0]
+    assert not again.customised and again.text == again.default_text
+    assert view.mentor_wording_label.text() == "The standard wording."  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- branding
+
+
+def png(tmp_path: Path, name: str, colour: str = "#2E5E8C") -> Path:
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    path = tmp_path / name
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def test_branding_refuses_bad_values_and_saves_good_ones(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    pid = programme_id(demo_db)
+    with demo_db.Session() as session:
+        before = load_branding(session, pid)
+    dialog = view.edit_branding()
+    assert dialog is not None and dialog.isVisible() and dialog.save_button.isEnabled()
+    assert dialog.primary.value() == before.primary.upper()
+
+    # A colour that is not one, and a file that is not an image.
+    dialog.primary.set_value("navy blue")
+    assert "is not a colour" in dialog.errors.text("primary")  # shown as it is typed
+    bad = tmp_path / "logo.png"
+    bad.write_bytes(b"GIF89a not really")
+    chooser = create_autospec(branding_dialog.choose_image_file, return_value=bad)
+    monkeypatch.setattr(branding_dialog, "choose_image_file", chooser)
+    assert dialog.logo.choose()
+    assert dialog.errors.text("logo_png") == "Logo is not a readable PNG or JPEG image."
+    dialog.organisation.setText("Northwind Holdings")
+    assert dialog.save() is False
+    assert dialog.isVisible()
+    with demo_db.Session() as session:
+        assert load_branding(session, pid) == before  # nothing saved
+
+    # Good values.
+    dialog.primary.set_value("#1B4D3E")
+    assert dialog.errors.text("primary") == ""
+    good = png(tmp_path, "good.png")
+    chooser.return_value = good
+    assert dialog.logo.choose()
+    assert dialog.errors.text("logo_png") == ""
+    assert dialog.logo.preview.pixmap() is not None and not dialog.logo.preview.pixmap().isNull()
+    dialog.signature.remove()
+    dialog.template.setCurrentIndex(dialog.template.findData("elegant"))
+    dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
+    colour = create_autospec(branding_dialog.choose_colour, return_value="#C0392B")
+    monkeypatch.setattr(branding_dialog, "choose_colour", colour)
+    assert dialog.accent.pick() == "#C0392B"
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: view.branding_dialog is None)
+    with demo_db.Session() as session:
+        after = load_branding(session, pid)
+    assert (after.organisation, after.primary, after.accent, after.certificate_template,
+            after.paper) == ("Northwind Holdings", "#1B4D3E", "#C0392B", "elegant", "Letter")
+    assert after.logo_png == good.read_bytes() and after.signature_png is None
+    assert (after.signer_name, after.signer_title) == (before.signer_name, before.signer_title)
+    # Every preview is out of date, and the certificates follow the new template and paper.
+    assert view.banner.headline.text() == "The programme changed — Preview again"
+    assert view.template_combo.currentData() == "elegant"
+    assert view.paper_combo.currentData() == "Letter"
+    make_preview(qtbot, view)
+    width, height = pdf_pages_bytes(view.preview_widget.data)[0]
+    assert (round(width), round(height)) == (792, 612)  # Letter, landscape
+
+
+def pdf_pages_bytes(data: bytes) -> list[tuple[float, float]]:
+    reader = PdfReader(io.BytesIO(data))
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def fill(blank: bytes, path: Path, values: dict[str, str]) -> Path:
+    """Fill a fillable form's fields as a PDF viewer would."""
+    writer = PdfWriter(clone_from=io.BytesIO(blank))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    writer.set_need_appearances_writer(True)
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_filled_forms_are_imported_with_a_result_per_file(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = documents(window)
+    view.show_document(DocumentKind.FORMS)
+    with demo_db.Session() as session:
+        form = next(f for f in list_forms(session, programme_id(demo_db))
+                    if f.title == "Mid-programme check")
+        blank = render_form(session, form.id)
+    view.form_combo.setCurrentIndex(view.form_combo.findData(form.id))
+    assert f"{form.responses} answers received" in view.form_details.text()
+    make_preview(qtbot, view)
+    assert view.preview_widget.name == "Mid-programme check - Grow Together 2026.pdf"
+    fields = PdfReader(io.BytesIO(view.preview_widget.data)).get_fields() or {}
+    rating = next(name for name in fields if name.startswith("q"))
+    click(qtbot, view.paper_radio)
+    assert view.is_stale()
+
+    filled = fill(blank, tmp_path / "filled.pdf", {rating: "/4"})
+    copy = tmp_path / "copy of filled.pdf"
+    copy.write_bytes(filled.read_bytes())
+    blank_copy = tmp_path / "nothing answered.pdf"
+    blank_copy.write_bytes(blank)
+    junk = tmp_path / "notes.pdf"
+    junk.write_bytes(b"meeting notes, not a form")
+    chooser = create_autospec(form_import_dialog.choose_filled_forms,
+                              return_value=[filled, copy, blank_copy, junk])
+    monkeypatch.setattr(form_import_dialog, "choose_filled_forms", chooser)
+    changes: list[frozenset[str]] = []
+    window.data_changed.connect(changes.append)
+    task = view.import_forms()
+    assert task is not None and not view.import_button.isEnabled()
+    outcome, result = wait_for(qtbot, task)
+    assert outcome == "done", result
+    dialog = view.import_dialog
+    assert dialog is not None and dialog.isVisible()
+    by_file = {Path(r.file).name: r.status for r in dialog.model.rows()}
+    assert by_file == {"filled.pdf": "imported", "copy of filled.pdf": "duplicate",
+                       "nothing answered.pdf": "incomplete", "notes.pdf": "unreadable"}
+    assert dialog.statuses() == ["unreadable", "incomplete", "duplicate", "imported"]
+    assert dialog.summary.text().startswith("1 form imported; 1 already imported")
+    assert all(dialog.model.index(r, 3).data() for r in range(4))  # every file says why
+    assert {dialog.model.index(r, 0).data() for r in range(4)} == set(by_file)
+    assert frozenset({"feedback", "kpis"}) in changes
+    with demo_db.Session() as session:
+        assert next(f for f in list_forms(session, programme_id(demo_db))
+                    if f.id == form.id).responses == form.responses + 1
+    assert f"{form.responses + 1} answers received" in view.form_details.text()
+    dialog.reject()
+    qtbot.waitUntil(lambda: view.import_dialog is None)
+
+
+def test_summary_text() -> None:
+    from collections import Counter
+
+    assert summary_text(Counter({"duplicate": 2})) == (
+        "No new answers; 2 already imported before (not counted twice).")
+    assert summary_text(Counter({"imported": 3, "unreadable": 1})) == (
+        "3 forms imported; 1 not readable.")
+
+
+def test_forms_service_is_the_one_the_view_calls() -> None:
+    # The view imports the service's functions by name; a rename would break it silently.
+    assert documents_view.import_filled_forms is forms_service.import_filled_forms
+
+
+# --------------------------------------------------------------------------- states
+
+
+def test_read_only_previews_and_prints_but_changes_nothing(
+        qtbot: QtBot, read_only_window: MainWindow, demo_db: Database,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    view = documents(read_only_window)
+    make_preview(qtbot, view)  # making a document only reads
+    assert view.preview_widget.print_button.isEnabled()
+    assert view.preview_widget.save_button.isEnabled()
+    view.show_document(DocumentKind.FORMS)
+    assert not view.import_button.isEnabled()
+    assert view.import_forms() is None
+    pid = programme_id(demo_db)
+    with demo_db.Session() as session:
+        before = load_branding(session, pid)
+    branding = view.edit_branding()
+    assert branding is not None and not branding.save_button.isEnabled()
+    assert branding.read_only_note.isVisible()
+    assert branding.organisation.isReadOnly() and not branding.logo.choose_button.isEnabled()
+    assert branding.save() is False
+    branding.reject()
+    qtbot.waitUntil(lambda: view.branding_dialog is None)
+    text = view.edit_handbook_text("mentee")
+    assert text is not None and text.editor.isReadOnly()
+    assert not text.save_button.isEnabled() and not text.reset_button.isEnabled()
+    assert text.save() is False
+    text.reject()
+    qtbot.waitUntil(lambda: view.text_dialog is None)
+    with demo_db.Session() as session:
+        assert load_branding(session, pid) == before
+
+
+def test_no_programme_and_no_pairs_say_what_to_do(qtbot: QtBot, empty_window: MainWindow,
+                                                  fresh_db: Database) -> None:
+    view = documents(empty_window)
+    assert view.body.currentWidget() is view.empty_label
+    assert view.empty_label.text().startswith("There is no programme yet")
+    assert not view.branding_button.isEnabled()
+    assert view.preview() is None and view.edit_branding() is None
+    with fresh_db.Session.begin() as session:
+        create_programme(session, ProgrammeData(name="Pilot", start_date=date.today()))
+    view.on_data_changed(frozenset({"programme"}))
+    assert view.body.currentWidget() is view.work
+    assert view.certificates_note.isVisible()
+    assert view.certificates_note.text().startswith("Nobody to give a certificate to yet")
+    assert "Pairing area" in view.certificates_note.text()
+    assert not view.preview_button.isEnabled() and not view.everyone_radio.isEnabled()
+    assert view.preview_widget.placeholder.text() == "Nobody to give a certificate to yet."
+    view.show_document(DocumentKind.FORMS)
+    assert view.forms_note.isVisible() and not view.preview_button.isEnabled()
+    assert not view.import_button.isEnabled()
+    # A handbook can be made for a programme without anyone yet.
+    view.show_document(DocumentKind.MENTEE_HANDBOOK)
+    assert view.preview_button.isEnabled()
+    make_preview(qtbot, view)
+    assert view.preview_widget.page_count() > 1
