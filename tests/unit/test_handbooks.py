@@ -400,8 +400,8 @@ def test_inline_markup_sets_bold_and_italic_in_their_faces_with_fallback_fonts()
     markup = inline_markup("**王 bold** and *it* in {programme} & 'quotes'", values)
     bold = fonts.font_name(style=fonts.Style.BOLD)
     italic = fonts.font_name(style=fonts.Style.ITALIC)
-    assert markup.startswith(f'<font face="{bold}"><font face="MD-NotoSansCJK-Regular">王'
-                             "</font> bold</font>")
+    assert markup.startswith('<font face="MD-NotoSansCJK-Regular">王</font>'
+                             f'<font face="{bold}"> bold</font>')
     assert f'<font face="{italic}">it</font>' in markup
     # A value's own asterisk is not emphasis, and markup characters are escaped.
     assert "R*D &lt;Lab&gt; &amp; ‘quotes’" in markup

@@ -301,12 +301,14 @@ def markup(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR
     the presentation forms HarfBuzz chose), its spaces made no-break, so the paragraph
     keeps it whole on one line and needs no shaping of its own.
     """
-    primary = font_name(family, style)
+    plain = font_name(Family.SANS, Style.REGULAR)
     parts = []
     for run in runs(text, family, style):
         piece = str(_shaped(run, 10)[0]).replace(" ", _NBSP) if run.rtl else run.text
         piece = escape(piece)
-        parts.append(piece if run.font == primary else f'<font face="{run.font}">{piece}</font>')
+        # Every run names its font (the bold face of a bold piece too), except plain sans
+        # text, which is the body style's own: markup stays short for long paragraphs.
+        parts.append(piece if run.font == plain else f'<font face="{run.font}">{piece}</font>')
     return "".join(parts)
 
 

@@ -335,10 +335,7 @@ def _run(text: str, filled: list[str], style: Style) -> str:
     plain = _TOKEN.sub(lambda m: filled[int(m[1])], text)
     if not plain:
         return ""
-    pieces = fonts.markup(plain, Family.SANS, style)
-    if style is Style.REGULAR:
-        return pieces
-    return f'<font face="{fonts.font_name(Family.SANS, style)}">{pieces}</font>'
+    return fonts.markup(plain, Family.SANS, style)  # each run in its face, bold included
 
 
 @dataclass(frozen=True)
@@ -535,7 +532,8 @@ def _render_blocks(blocks: Sequence[Block], ctx: _Context,
         elif block.kind in ("bullets", "numbers"):
             add(*_list_chunks(block, ctx))
         elif block.kind == "tip":
-            tip = _tip([inline_markup(t, values) for t in block.items], ctx)
+            tip = layout.callout([inline_markup(t, values) for t in block.items], ctx.styles,
+                                 ctx.branding, markup=True)
             if out and not pending:
                 # A tip belongs to the text before it: never alone at the top of a page.
                 out[-1] = _joined(out[-1], tip)
@@ -584,20 +582,6 @@ def _list(items: Sequence[str], ctx: _Context, numbered: bool, start: int) -> Fl
         bulletType="1", start=start, bulletFormat="%s.", leftIndent=18,
         bulletFontName=fonts.font_name(style=Style.BOLD), bulletFontSize=10,
         bulletColor=layout.colour(ctx.branding.primary))
-
-
-def _tip(markups: Sequence[str], ctx: _Context) -> Table:
-    """A tip box in the look of :func:`layout.callout`, whose text is plain only: tips
-    carry bold and italic."""
-    box = Table([[[layout.rich(m, ctx.styles.body) for m in markups]]], colWidths=["100%"])
-    box.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), layout.tint(ctx.branding.accent, 0.82)),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, layout.colour(ctx.branding.accent)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-        ("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    box.spaceBefore, box.spaceAfter = 4, 8
-    return box
 
 
 def _facts(rows: Sequence[tuple[str, str]], ctx: _Context) -> Table:
@@ -806,10 +790,10 @@ def _your_partner(ctx: _Context) -> list[Piece]:
     out: list[Piece] = [layout.para(f"Prepared for {reader.full_name}", ctx.lead)]
     if not ctx.pairings:
         partners = "mentees" if ctx.role == "mentor" else "mentor"
-        out.append(_tip([inline_markup(
+        out.append(layout.callout([inline_markup(
             f"**Your pairing is not set yet.** {{coordinator}} will tell you who your "
             f"{partners} will be, and send calendar invitations for your meetings, as soon "
-            "as it is.", ctx.values)], ctx))
+            "as it is.", ctx.values)], ctx.styles, ctx.branding, markup=True))
         return out
     for entry in ctx.pairings:
         if entry.pairing.circle_name:

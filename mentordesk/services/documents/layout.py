@@ -223,21 +223,36 @@ def table(rows: Sequence[Sequence[str]], styles: Styles, branding: Branding,
     return result
 
 
-def callout(text: str, styles: Styles, branding: Branding) -> Table:
-    """A shaded box for a tip or an important point."""
-    box = Table([[para(text, styles.body)]], colWidths=["100%"])
+def callout(text: str | Sequence[str], styles: Styles, branding: Branding, *,
+            markup: bool = False) -> Table:
+    """A shaded box for a tip or an important point: plain ``text``, or with ``markup``
+    one or more paragraphs of ReportLab markup built from :func:`fonts.markup` pieces."""
+    items = [text] if isinstance(text, str) else list(text)
+    body = [rich(i, styles.body) if markup else para(i, styles.body) for i in items]
+    box = Table([[body]], colWidths=["100%"])
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), tint(branding.accent, 0.82)),
         ("LINEBEFORE", (0, 0), (0, -1), 3, colour(branding.accent)),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
         ("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
+    box.spaceBefore, box.spaceAfter = 4, 8
     return box
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
-    """Keep ``flowables`` on one page (a heading with its first paragraph)."""
-    return KeepTogether(list(flowables))
+    """Keep ``flowables`` on one page (a heading with its first paragraph).
+
+    A keep inside ``flowables`` is flattened into this one: ReportLab's KeepTogether
+    reports an endless height to force its own split, so nested keeps always break a page.
+    """
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            flat.extend(flowable._content)
+        else:
+            flat.append(flowable)
+    return KeepTogether(flat)
 
 
 def _page_count_canvas(document: _Document) -> type[Canvas]:
@@ -283,18 +298,23 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             templates.insert(0, PageTemplate("cover", [cover_frame], onPage=self._draw_cover))
         self.addPageTemplates(templates)
         self._bookmark = 0
+        self._outline_level = -1
         self.cover_pages = 1 if cover else 0
 
     def beforeDocument(self) -> None:
         self._bookmark = 0  # each pass of multiBuild numbers the headings afresh
+        self._outline_level = -1
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             self._bookmark += 1
             key = f"h{self._bookmark}"
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.plain, key, level=flowable.level,
-                                      closed=flowable.level > 0)
+            # PDF outlines cannot skip a level: a minor heading straight under a chapter
+            # is filed one level down from it.
+            level = min(flowable.level, self._outline_level + 1)
+            self.canv.addOutlineEntry(flowable.plain, key, level=level, closed=level > 0)
+            self._outline_level = level
             if flowable.level <= 1:
                 self.notify("TOCEntry", (flowable.level, fonts.markup(flowable.plain),
                                          self.page, key))
