@@ -385,6 +385,7 @@ class PdfPreview(QWidget):
 
     def _update_actions(self) -> None:
         has = self.has_document()
+        self.toolbar.setVisible(has)
         pages = self.page_count()
         current = self.current_page()
         self.page_spin.setEnabled(pages > 1)

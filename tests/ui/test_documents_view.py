@@ -136,8 +136,7 @@ def test_the_models_pass_the_model_tester(qtmodeltester: ModelTester,
     sections.set_drafts([SectionDraft("welcome", "Welcome", "a", "a", "b"),
                          SectionDraft("goals", "Goals", "x", "y", "x")])
     qtmodeltester.check(sections)
-    assert [sections.index(r, 1).data() for r in range(2)] == ["Your own · unsaved",
-                                                                "Your own"]
+    assert [sections.index(r, 1).data() for r in range(2)] == ["Yours •", "Yours"]
 
     imports = FormImportsTableModel()
     imports.set_rows([FormImport("a.pdf", "Check", "imported", "Stored.", 1),
@@ -432,6 +431,7 @@ def test_the_preview_widget_on_its_own(qtbot: QtBot, tmp_path: Path, demo_db: Da
     qtbot.addWidget(preview)
     preview.show()
     assert not preview.print_button.isEnabled() and not preview.save_button.isEnabled()
+    assert not preview.toolbar.isVisible()
     assert preview.set_pdf(b"not a pdf", "x.pdf") is False
     assert "not a readable PDF" in preview.placeholder.text()
     assert not preview.has_document()
@@ -440,6 +440,7 @@ def test_the_preview_widget_on_its_own(qtbot: QtBot, tmp_path: Path, demo_db: Da
         data = render_form(session, form.id, fillable=False)
     assert preview.set_pdf(data, "form.pdf")
     assert preview.page_count() >= 1 and preview.save_button.isEnabled()
+    assert preview.toolbar.isVisible()
     buffer = preview._buffer
     assert buffer is not None and buffer.isOpen()
     preview.clear("Nothing yet")

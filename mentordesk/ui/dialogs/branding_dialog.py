@@ -91,8 +91,9 @@ class ColourField(QWidget):
         self._show_swatch()
 
     def value(self) -> str:
-        """The colour typed (trimmed; upper-case hex)."""
-        return self.edit.text().strip().upper()
+        """The colour typed (trimmed; hex in upper case)."""
+        text = self.edit.text().strip()
+        return text.upper() if text.startswith("#") else text
 
     def set_value(self, value: str) -> None:
         """Show ``value``."""

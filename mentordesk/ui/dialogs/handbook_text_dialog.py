@@ -165,15 +165,16 @@ class SectionsTableModel(QAbstractTableModel):
             if column == SectionColumn.TITLE:
                 return draft.title
             if column == SectionColumn.WORDING:
-                return ("Your own" if draft.own_wording else "Standard") + (
-                    " · unsaved" if draft.edited else "")
+                return ("Yours" if draft.own_wording else "Standard") + (
+                    " •" if draft.edited else "")
         if role == Qt.ItemDataRole.FontRole and draft.edited:
             font = QFont()
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and column == SectionColumn.WORDING:
             return ("Reworded for this programme" if draft.own_wording
-                    else "MentorDesk's standard wording")
+                    else "MentorDesk's standard wording") + (
+                " (changed, not saved yet)" if draft.edited else "")
         return None
 
 
@@ -263,7 +264,7 @@ class HandbookTextDialog(QDialog):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([260, 640])
+        self.splitter.setSizes([330, 650])
 
         self.error_label = QLabel()
         self.error_label.setObjectName("error_general")
