@@ -195,12 +195,18 @@ def test_a_certificate_preview_has_a_page_per_recipient(qtbot: QtBot, window: Ma
     assert view.everyone_radio.isChecked()
     assert not view.preview_widget.has_document()
     assert "press Preview" in view.preview_widget.placeholder.text()
-    make_preview(qtbot, view)
+    task = view.preview()
+    assert task is not None
+    shown_progress: list[str] = []
+    task.progressed.connect(lambda *_: shown_progress.append(view.banner.details.text()))
+    outcome, result = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "done", result
     request = view.certificate_request()
     assert request is not None and request.participant_ids == () and request.award_id is None
     names = recipients(demo_db, request)
     assert len(names) == len(view.people_model.people()) > 4
     assert view.preview_widget.document.pageCount() == len(names)
+    assert shown_progress[-1] == f"{len(names)} of {len(names)} done"  # above the preview
     assert view.banner.headline.text() == f"{len(names)} certificates, one page each"
     texts = page_texts(view.preview_widget.data)
     assert all(name in text for name, text in zip(names, texts, strict=True))
@@ -289,10 +295,14 @@ def test_cancel_stops_a_batch(qtbot: QtBot, window: MainWindow) -> None:
     view = documents(window)
     task = view.preview()
     assert task is not None
-    task.progressed.connect(lambda *_: task.cancel())
-    task.cancel()  # as soon as it starts: the Cancel button of the progress window
+    assert view.cancel_button.isVisible() and not view.preview_again_button.isVisible()
+    assert view.banner.headline.text().startswith("Making ")
+    assert not view.preview_button.isEnabled()
+    click(qtbot, view.cancel_button)
+    assert view.banner.details.text() == "Cancelling…"
     outcome, _ = wait_for(qtbot, task, timeout=60_000)
     assert outcome == "cancelled"
+    assert not view.cancel_button.isVisible()
     assert not view.preview_widget.has_document()
     assert view.preview_task is None and view.preview_button.isEnabled()
     assert window.statusBar().currentMessage() == "Preview cancelled."

@@ -447,6 +447,7 @@ class DocumentsView(AreaView):
         self._date_edited = False
         self.preview_task: Task | None = None
         self._preview_kind: DocumentKind | None = None
+        self._preview_progress = ""
         self.save_task: Task | None = None
         self.import_task: Task | None = None
         self.branding_dialog: BrandingDialog | None = None
@@ -822,11 +823,15 @@ class DocumentsView(AreaView):
         self.banner = Banner()
         self.preview_again_button = QPushButton("Preview again")
         self.preview_again_button.clicked.connect(self.preview)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop making the document")
+        self.cancel_button.clicked.connect(self.cancel_preview)
         self.banner_row = QWidget()
         row = QHBoxLayout(self.banner_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.banner, 1)
         row.addWidget(self.preview_again_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.preview_widget = PdfPreview()
         self.preview_widget.tasks = self.tasks
         self.preview_widget.save_requested.connect(self.save)
@@ -885,10 +890,11 @@ class DocumentsView(AreaView):
         super().on_data_changed(areas)
 
     def set_database(self, db: Database | None) -> None:
-        """Another database: every preview belongs to the one before."""
+        """Another database: every preview belongs to the one before (and leaves memory)."""
         self._shown.clear()
         self._errors.clear()
         self._changed_areas.clear()
+        self.preview_widget.clear("")
         super().set_database(db)
 
     def _apply_read_only(self, read_only: bool) -> None:
@@ -1322,12 +1328,16 @@ class DocumentsView(AreaView):
             return data
 
         self._errors.pop(kind, None)
+        # The progress shows above the preview, with Cancel: the window stays usable.
         task = self.tasks.run(job.label, work, on_done=partial(self._on_preview_done, job),
                               on_failed=partial(self._on_preview_failed, kind),
-                              on_cancelled=self._on_preview_cancelled)
+                              on_cancelled=self._on_preview_cancelled,
+                              progress_dialog=False)
+        task.progressed.connect(self._on_preview_task_progressed)
         task.ended.connect(self._on_preview_ended)
         self.preview_task = task
         self._preview_kind = kind
+        self._preview_progress = ""
         self._show_state()
         self._update_actions()
         return task
@@ -1346,6 +1356,18 @@ class DocumentsView(AreaView):
             self._errors[kind] = exc.message
         else:
             self.report_failure(exc)
+
+    def cancel_preview(self) -> None:
+        """Stop making the document (what was shown before stays)."""
+        if self.preview_task is not None:
+            self.preview_task.cancel()
+            self._preview_progress = "Cancelling…"
+            self._show_state()
+
+    def _on_preview_task_progressed(self, done: int, total: int) -> None:
+        if total > 0 and self._preview_progress != "Cancelling…":
+            self._preview_progress = f"{done:,} of {total:,} done"
+            self._show_state()
 
     def _on_preview_cancelled(self) -> None:
         self.status_message.emit("Preview cancelled.")
@@ -1368,9 +1390,13 @@ class DocumentsView(AreaView):
         kind = self.current_kind()
         shown = self._shown.get(kind)
         again = False
-        if self.preview_task is not None and self._preview_kind == kind:
-            self.banner.show_text(self.preview_task.label, "A window with a Cancel button "
-                                  "appears if it takes a while.")
+        task, making_kind = self.preview_task, self._preview_kind
+        making = task is not None and making_kind is not None
+        if task is not None and making_kind is not None:
+            title = task.label
+            if making_kind != kind:  # another document is being made: say which
+                title = f"{DOCUMENTS[making_kind].title}: {title[:1].lower()}{title[1:]}"
+            self.banner.show_text(title, self._preview_progress or "Starting…")
         elif kind in self._errors:
             self.banner.show_text("The document could not be made", self._errors[kind],
                                   "warning")
@@ -1387,11 +1413,10 @@ class DocumentsView(AreaView):
             again = True
         elif shown is not None:
             self.banner.show_text(self._describe(kind, shown), "Print it or save it as a PDF.")
-        self.banner_row.setVisible(shown is not None or kind in self._errors
-                                   or (self.preview_task is not None
-                                       and self._preview_kind == kind))
-        self.preview_again_button.setVisible(again)
-        self.preview_again_button.setEnabled(again and self.preview_task is None)
+        self.banner_row.setVisible(shown is not None or kind in self._errors or making)
+        self.preview_again_button.setVisible(again and not making)
+        self.cancel_button.setVisible(making)
+        self.cancel_button.setEnabled(self._preview_progress != "Cancelling…")
 
     def _describe(self, kind: DocumentKind, shown: Shown) -> str:
         if kind == DocumentKind.CERTIFICATES and shown.pages != 1:
