@@ -57,7 +57,7 @@ def test_start_empty_leaves_the_database_empty(empty_window: MainWindow, fresh_d
 
 def test_every_area_can_be_visited(window: MainWindow) -> None:
     assert [window.sidebar.item(r).text() for r in range(window.sidebar.count())] == [
-        "Programme", "Participants", "Pairing", "Check-ins", "Feedback", "KPIs",
+        "Programme", "Participants", "Pairing", "Check-ins", "Documents", "Feedback", "KPIs",
         "Recognition", "Resources", "Stories"]
     for row, area in enumerate(AREA_ORDER):
         window.sidebar.setCurrentRow(row)

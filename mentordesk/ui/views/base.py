@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ALL_AREAS = frozenset({"programme", "participants", "pairing", "checkins", "feedback", "kpis",
-                       "recognition", "resources", "stories"})
+ALL_AREAS = frozenset({"programme", "participants", "pairing", "checkins", "documents",
+                       "feedback", "kpis", "recognition", "resources", "stories"})
 
 
 class AreaView(QWidget):
