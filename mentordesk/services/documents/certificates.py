@@ -490,7 +490,7 @@ def draw_certificates(canvas: Canvas, pagesize: tuple[float, float],
     canvas.endForm()
     total = len(recipients)
     for i, recipient in enumerate(recipients):
-        if cancelled is not None and i % 25 == 0 and cancelled():
+        if cancelled is not None and cancelled():
             raise UserError("Cancelled: no certificates were written.")
         canvas.doForm("background")
         template.person(canvas, page, recipient)
