@@ -48,6 +48,22 @@ def save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+def save_documents(window: MainWindow, out: Path) -> None:
+    """documents.png (certificates previewed) and documents-handbook.png."""
+    from mentordesk.ui.views.documents_view import DocumentKind, DocumentsView
+
+    view = window.show_area("documents")
+    assert isinstance(view, DocumentsView)
+    for kind, name in ((DocumentKind.CERTIFICATES, "documents.png"),
+                       (DocumentKind.MENTOR_HANDBOOK, "documents-handbook.png")):
+        view.show_document(kind)
+        view.preview()
+        while view.preview_task is not None:
+            wait(50)
+        wait(300)
+        save(window, out / name)
+
+
 def main() -> int:
     """Write participants.png, programme.png and participant-dialog.png into OUT_DIR."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -69,6 +85,7 @@ def main() -> int:
         window.show_area("programme")
         save(window, out / "programme.png")
         save_pairing(window, out)
+        save_documents(window, out)
         window.show_area("checkins")
         save(window, out / "placeholder.png")
         window.show_area("participants")
