@@ -35,7 +35,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -59,19 +58,6 @@ BAND_PIXELS = 768  # rows of a page rendered at once when printing
 # The zoom choices: (label, factor); a factor of 0 stands for a fit mode.
 FIT_WIDTH, FIT_PAGE = "Fit width", "Fit page"
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
-
-
-def choose_pdf_path(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
-    """Ask where to save a PDF (``.pdf`` added when the name has none); None if cancelled.
-
-    Kept here rather than in :mod:`mentordesk.ui.prompts` (which this area may not edit);
-    tests replace it like a prompt.
-    """
-    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), PDF_FILTER)
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 def load_pdf(document: QPdfDocument, data: bytes, parent: QWidget | None = None) -> QBuffer:
@@ -495,7 +481,7 @@ class PdfPreview(QWidget):
         if not self.has_document():
             return None
         folder = self.last_dir or start_dir
-        path = choose_pdf_path(self, title, folder / self._name)
+        path = prompts.choose_pdf_path(self, title, folder / self._name)
         if path is None:
             return None
         try:

@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from mentordesk.errors import DatabaseInUseError
 
@@ -27,6 +34,9 @@ IMPORT_FILTER = ("Spreadsheets (*.csv *.xlsx *.txt);;CSV files (*.csv *.txt);;"
                  "Excel workbooks (*.xlsx);;All files (*)")
 CSV_EXPORT_FILTER = "CSV file (*.csv)"
 XLSX_EXPORT_FILTER = "Excel workbook (*.xlsx)"
+PDF_FILTER = "PDF documents (*.pdf)"
+FORMS_FILTER = "PDF forms (*.pdf);;All files (*)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
 
 
 @dataclass(frozen=True)
@@ -188,3 +198,33 @@ def confirm_erasure(parent: QWidget | None, plan: ErasurePlan) -> bool:
         return dialog.exec() == EraseDialog.DialogCode.Accepted
     finally:
         dialog.deleteLater()
+
+
+def choose_pdf_path(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
+    """Ask where to save a PDF (``.pdf`` added when the name has none); None if cancelled.
+    """
+    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), PDF_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
+def choose_filled_forms(parent: QWidget | None, start_dir: Path) -> list[Path]:
+    """Ask for the filled-in PDF forms to import (several at once); empty if cancelled.
+    """
+    names, _filter = QFileDialog.getOpenFileNames(parent, "Import filled forms",
+                                                  str(start_dir), FORMS_FILTER)
+    return [Path(name) for name in names]
+
+
+def choose_image_file(parent: QWidget | None, title: str, start_dir: Path) -> Path | None:
+    """Ask for a PNG or JPEG file; None if cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, title, str(start_dir), IMAGE_FILTER)
+    return Path(name) if name else None
+
+
+def choose_colour(parent: QWidget | None, title: str, initial: str) -> str | None:
+    """Ask for a colour in the system's colour picker; ``#RRGGBB`` or None if cancelled."""
+    colour = QColorDialog.getColor(QColor(initial), parent, title)
+    return colour.name().upper() if colour.isValid() else None

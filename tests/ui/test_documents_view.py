@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from unittest.mock import create_autospec
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -33,8 +32,6 @@ from mentordesk.services.documents.forms import FormImport, list_forms, render_f
 from mentordesk.services.documents.handbooks import handbook_sections
 from mentordesk.services.pairing import list_pairings
 from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
-from mentordesk.ui import pdf_preview
-from mentordesk.ui.dialogs import branding_dialog, form_import_dialog
 from mentordesk.ui.dialogs.form_import_dialog import FormImportsTableModel, summary_text
 from mentordesk.ui.dialogs.handbook_text_dialog import SectionDraft, SectionsTableModel
 from mentordesk.ui.main_window import MainWindow
@@ -96,14 +93,12 @@ def click(qtbot: QtBot, button: QAbstractButton) -> None:
 
 
 @pytest.fixture
-def choose_pdf(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path | None], object]:
-    """Replace the Save as… file chooser with one answering ``path``."""
-    original = pdf_preview.choose_pdf_path
+def choose_pdf(prompts: SimpleNamespace) -> Callable[[Path | None], object]:
+    """Make the Save as… file chooser answer ``path``."""
 
     def answer(path: Path | None) -> object:
-        mock = create_autospec(original, return_value=path)
-        monkeypatch.setattr(pdf_preview, "choose_pdf_path", mock)
-        return mock
+        expect(prompts.choose_pdf_path, path)
+        return prompts.choose_pdf_path
 
     return answer
 
@@ -571,7 +566,7 @@ def png(tmp_path: Path, name: str, colour: str = "#2E5E8C") -> Path:
 
 def test_branding_refuses_bad_values_and_saves_good_ones(
         qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        prompts: SimpleNamespace) -> None:
     view = documents(window)
     make_preview(qtbot, view)
     pid = programme_id(demo_db)
@@ -586,8 +581,7 @@ def test_branding_refuses_bad_values_and_saves_good_ones(
     assert "is not a colour" in dialog.errors.text("primary")  # shown as it is typed
     bad = tmp_path / "logo.png"
     bad.write_bytes(b"GIF89a not really")
-    chooser = create_autospec(branding_dialog.choose_image_file, return_value=bad)
-    monkeypatch.setattr(branding_dialog, "choose_image_file", chooser)
+    expect(prompts.choose_image_file, bad)
     assert dialog.logo.choose()
     assert dialog.errors.text("logo_png") == "Logo is not a readable PNG or JPEG image."
     dialog.organisation.setText("Northwind Holdings")
@@ -600,15 +594,14 @@ def test_branding_refuses_bad_values_and_saves_good_ones(
     dialog.primary.set_value("#1B4D3E")
     assert dialog.errors.text("primary") == ""
     good = png(tmp_path, "good.png")
-    chooser.return_value = good
+    prompts.choose_image_file.return_value = good
     assert dialog.logo.choose()
     assert dialog.errors.text("logo_png") == ""
     assert dialog.logo.preview.pixmap() is not None and not dialog.logo.preview.pixmap().isNull()
     dialog.signature.remove()
     dialog.template.setCurrentIndex(dialog.template.findData("elegant"))
     dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
-    colour = create_autospec(branding_dialog.choose_colour, return_value="#C0392B")
-    monkeypatch.setattr(branding_dialog, "choose_colour", colour)
+    expect(prompts.choose_colour, "#C0392B")
     assert dialog.accent.pick() == "#C0392B"
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: view.branding_dialog is None)
@@ -648,7 +641,7 @@ def fill(blank: bytes, path: Path, values: dict[str, str]) -> Path:
 
 def test_filled_forms_are_imported_with_a_result_per_file(
         qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        prompts: SimpleNamespace) -> None:
     view = documents(window)
     view.show_document(DocumentKind.FORMS)
     with demo_db.Session() as session:
@@ -671,9 +664,7 @@ def test_filled_forms_are_imported_with_a_result_per_file(
     blank_copy.write_bytes(blank)
     junk = tmp_path / "notes.pdf"
     junk.write_bytes(b"meeting notes, not a form")
-    chooser = create_autospec(form_import_dialog.choose_filled_forms,
-                              return_value=[filled, copy, blank_copy, junk])
-    monkeypatch.setattr(form_import_dialog, "choose_filled_forms", chooser)
+    expect(prompts.choose_filled_forms, [filled, copy, blank_copy, junk])
     changes: list[frozenset[str]] = []
     window.data_changed.connect(changes.append)
     task = view.import_forms()

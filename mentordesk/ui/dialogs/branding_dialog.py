@@ -9,11 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -33,6 +31,7 @@ from mentordesk.services.documents.branding import (
     validate_branding,
 )
 from mentordesk.services.documents.layout import PAPER_SIZES, Branding
+from mentordesk.ui import prompts
 from mentordesk.ui.dialogs.checkin_dialogs import fit_height
 from mentordesk.ui.widgets import MUTED_STYLE, FieldErrors
 
@@ -42,18 +41,6 @@ TEMPLATE_TITLES = {"classic": "Classic — double border, serif type, centred",
                    "modern": "Modern — a band of colour, sans-serif type",
                    "elegant": "Elegant — tinted page, fine frame and a seal"}
 PAPER_TITLES = {"A4": "A4 (210 × 297 mm)", "Letter": "US Letter (8.5 × 11 in)"}
-
-
-def choose_image_file(parent: QWidget | None, title: str, start_dir: Path) -> Path | None:
-    """Ask for a PNG or JPEG file; None if cancelled (replaced in tests like a prompt)."""
-    name, _filter = QFileDialog.getOpenFileName(parent, title, str(start_dir), IMAGE_FILTER)
-    return Path(name) if name else None
-
-
-def choose_colour(parent: QWidget | None, title: str, initial: str) -> str | None:
-    """Ask for a colour in the system's colour picker; ``#RRGGBB`` or None if cancelled."""
-    colour = QColorDialog.getColor(QColor(initial), parent, title)
-    return colour.name().upper() if colour.isValid() else None
 
 
 def swatch(value: str, size: int = 16) -> QIcon:
@@ -101,7 +88,7 @@ class ColourField(QWidget):
 
     def pick(self) -> str | None:
         """Open the colour picker; the colour chosen, or None."""
-        chosen = choose_colour(self, self._title, self.value())
+        chosen = prompts.choose_colour(self, self._title, self.value())
         if chosen is not None:
             self.set_value(chosen)
         return chosen
@@ -334,7 +321,7 @@ class BrandingDialog(QDialog):
             paper=differs(str(self.paper.currentData()), b.paper))
 
     def _read_image(self, what: str) -> bytes | None:
-        path = choose_image_file(self, f"Choose the {what}", self._start_dir)
+        path = prompts.choose_image_file(self, f"Choose the {what}", self._start_dir)
         if path is None:
             return None
         self._start_dir = path.parent

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QTableView,
@@ -38,17 +37,6 @@ STATUS_TITLES = {"imported": "Imported", "duplicate": "Already imported",
 # Sorted worst first: what needs the coordinator's attention comes to the top.
 STATUS_ORDER = {"unreadable": 0, "incomplete": 1, "duplicate": 2, "imported": 3}
 STATUS_COLOURS = {"unreadable": "#B00020", "incomplete": "#9A6700"}
-
-
-def choose_filled_forms(parent: QWidget | None, start_dir: Path) -> list[Path]:
-    """Ask for the filled-in PDF forms to import (several at once); empty if cancelled.
-
-    Kept beside the dialog rather than in :mod:`mentordesk.ui.prompts` (which this area
-    may not edit); tests replace it like a prompt.
-    """
-    names, _filter = QFileDialog.getOpenFileNames(parent, "Import filled forms",
-                                                  str(start_dir), FORMS_FILTER)
-    return [Path(name) for name in names]
 
 
 class ImportResult(Protocol):

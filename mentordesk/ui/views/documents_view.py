@@ -1611,9 +1611,8 @@ class DocumentsView(AreaView):
         if (not self.writable or self.db is None or self.tasks is None or not self._forms
                 or self.import_task is not None):
             return None
-        from mentordesk.ui.dialogs.form_import_dialog import choose_filled_forms
 
-        paths = choose_filled_forms(self, self._start_dir())
+        paths = prompts.choose_filled_forms(self, self._start_dir())
         if not paths:
             return None
         self._last_dir = paths[0].parent
