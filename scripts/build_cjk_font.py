@@ -80,7 +80,8 @@ def main(source: str, target: str = "resources/fonts/NotoSansCJK-Regular.ttf") -
     subsetter.subset(font)
     _to_truetype(font)
     font.save(target)
-    print(f"{target}: {Path(target).stat().st_size / 1e6:.1f} MB, {len(font.getGlyphOrder())} glyphs")
+    size = Path(target).stat().st_size / 1e6
+    print(f"{target}: {size:.1f} MB, {len(font.getGlyphOrder())} glyphs")
 
 
 if __name__ == "__main__":
