@@ -27,7 +27,15 @@ from mentordesk.models.enums import PairingStatus
 from mentordesk.services.documents import fonts
 from mentordesk.services.documents.branding import TEMPLATES, load_branding
 from mentordesk.services.documents.fonts import Family, Style
-from mentordesk.services.documents.layout import PAPER_SIZES, Branding, colour, image, tint
+from mentordesk.services.documents.layout import (
+    PAPER_SIZES,
+    Branding,
+    colour,
+    draw_logo,
+    image,
+    tint,
+)
+from mentordesk.services.documents.wording import long_date
 from mentordesk.services.files import safe_file_name, unique_name
 
 Progress = Callable[[int, int], None]
@@ -201,16 +209,9 @@ def _spaced(text: str) -> str:
 
 
 def _draw_logo(canvas: Canvas, branding: Branding, x: float, top: float, max_w: float,
-               max_h: float, *, centre: bool = True) -> float:
-    """Draw the logo inside ``max_w`` × ``max_h`` hanging from ``top``; returns its height."""
-    if not branding.logo_png:
-        return 0.0
-    logo = image(branding.logo_png)
-    w, h = logo.getSize()
-    scale = min(max_w / w, max_h / h)
-    left = x - w * scale / 2 if centre else x
-    canvas.drawImage(logo, left, top - h * scale, w * scale, h * scale, mask="auto")
-    return float(h * scale)
+               max_h: float) -> float:
+    """Draw the logo centred on ``x`` inside ``max_w`` × ``max_h``; returns its height."""
+    return draw_logo(canvas, branding.logo_png, x, top, max_w, max_h, centre=True)[1]
 
 
 def _signature_block(canvas: Canvas, page: _Page, x: float, y: float, width: float, *,
@@ -321,7 +322,7 @@ class _Classic(_Template):
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, page.cx, h * 0.51 - 30, w - 260, 14,
                        family=Family.SERIF, max_lines=3)
-        fonts.draw_text(canvas, w * 0.28, 98, _long(recipient.issued_on), 11.5,
+        fonts.draw_text(canvas, w * 0.28, 98, long_date(recipient.issued_on), 11.5,
                         family=Family.SERIF, align="centre")
 
 
@@ -378,7 +379,7 @@ class _Modern(_Template):
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, left, h * 0.47 - 30, width, 14,
                        family=Family.SANS, max_lines=4, align="left")
-        fonts.draw_text(canvas, left + 75, 98, _long(recipient.issued_on), 11.5,
+        fonts.draw_text(canvas, left + 75, 98, long_date(recipient.issued_on), 11.5,
                         align="centre")
 
 
@@ -465,17 +466,13 @@ class _Elegant(_Template):
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, page.cx, h * 0.48 - 32, w - 300, 13.5,
                        family=Family.SERIF, max_lines=3)
-        fonts.draw_text(canvas, w * 0.26, 94, _long(recipient.issued_on), 11.5,
+        fonts.draw_text(canvas, w * 0.26, 94, long_date(recipient.issued_on), 11.5,
                         family=Family.SERIF, align="centre")
 
 
 _TEMPLATES: dict[str, _Template] = {"classic": _Classic(), "modern": _Modern(),
                                     "elegant": _Elegant()}
 assert set(_TEMPLATES) == set(TEMPLATES)
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def draw_certificates(canvas: Canvas, pagesize: tuple[float, float],

@@ -43,6 +43,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from mentordesk.errors import UserError
 from mentordesk.services.documents import fonts
 from mentordesk.services.documents.fonts import Family, Style
+from mentordesk.services.documents.wording import long_date as long_date  # re-exported
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "Letter": LETTER}
 MARGIN = 20 * mm
@@ -105,9 +106,18 @@ def shorten(text: str, width: float, size: float, family: Family = Family.SANS,
     return cut + "…"
 
 
-def long_date(day: date) -> str:
-    """``26 November 2026``."""
-    return f"{day.day} {day:%B %Y}"
+def draw_logo(canvas: Canvas, png: bytes | None, x: float, top: float, max_w: float,
+              max_h: float, *, centre: bool = False) -> tuple[float, float]:
+    """Draw an image scaled into ``max_w`` × ``max_h``, its top at ``top`` and its left edge
+    (or centre) at ``x``; returns the width and height drawn (0, 0 without an image)."""
+    if not png:
+        return 0.0, 0.0
+    picture = image(png)
+    w, h = picture.getSize()
+    scale = min(max_w / w, max_h / h)
+    left = x - w * scale / 2 if centre else x
+    canvas.drawImage(picture, left, top - h * scale, w * scale, h * scale, mask="auto")
+    return float(w * scale), float(h * scale)
 
 
 @dataclass(frozen=True)
@@ -330,13 +340,12 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         canvas.rect(0, height - band - 6, width, 6, stroke=0, fill=1)
         top = height - MARGIN
         if b.logo_png:
-            logo = image(b.logo_png)
-            w, h = logo.getSize()
+            w, h = image(b.logo_png).getSize()
             scale = min(60 * mm / w, 22 * mm / h)
             canvas.setFillColor(colors.white)
             canvas.roundRect(MARGIN - 3 * mm, top - h * scale - 3 * mm, w * scale + 6 * mm,
                              h * scale + 6 * mm, 2 * mm, stroke=0, fill=1)
-            canvas.drawImage(logo, MARGIN, top - h * scale, w * scale, h * scale, mask="auto")
+            draw_logo(canvas, b.logo_png, MARGIN, top, 60 * mm, 22 * mm)
         canvas.setFillColor(colors.white)
         y = height - band + 30 * mm
         room = width - 2 * MARGIN
