@@ -110,10 +110,12 @@ class Audience(StrEnum):
 class QuestionKind(StrEnum):
     """How a question is answered."""
 
-    RATING = "rating"
+    RATING = "rating"  # 1 to scale_max (usually 5)
     TEXT = "text"
-    CHOICE = "choice"
+    CHOICE = "choice"  # one of the choices
     YES_NO = "yes_no"
+    MULTI_CHOICE = "multi_choice"  # any of the choices (tick boxes)
+    SCORE = "score"  # 0 to 10: "how likely are you to recommend ..."
 
 
 class StoryStatus(StrEnum):
