@@ -82,10 +82,21 @@ def test_scripts_go_to_their_own_fonts() -> None:
     assert fonts.font_for("ש", style=Style.BOLD) == "MD-NotoSansHebrew-Bold"
 
 
-def test_a_character_no_font_has_is_reported_and_left_out_not_drawn_as_a_box() -> None:
+def test_a_character_no_font_has_is_reported_and_printed_as_a_visible_mark() -> None:
     hieroglyph = "\U00013000"
     assert fonts.missing_glyphs(f"Ann {hieroglyph}") == {hieroglyph}
-    assert "".join(r.text for r in fonts.runs(f"Ann {hieroglyph}")) == "Ann "
+    assert "".join(r.text for r in fonts.runs(f"Ann {hieroglyph}")) == "Ann \ufffd"
+    assert "".join(r.text for r in fonts.runs("A\x07b")) == "Ab"  # a control draws nothing
+
+
+def test_numbers_in_arabic_read_left_to_right(tmp_path: Path) -> None:
+    text = _pdf_text([("محمد 2024 علي", Family.SANS, Style.REGULAR),
+                      ("رقم ١٢٣ و 4.5", Family.SANS, Style.REGULAR)], tmp_path)
+    assert "2024" in text and "4202" not in text
+    assert "4.5" in text and "5.4" not in text
+    assert "١٢٣" in text and "٣٢١" not in text
+    order = [r.text for r in fonts.visual_runs("محمد 2024 علي")]
+    assert order.index("2024") == 1  # between the two names, the first on the right
 
 
 def test_latin_greek_cyrillic_cjk_names_read_back_exactly(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ document in Latin script never loads the 10 MB CJK font.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -66,6 +67,10 @@ _STRONG_LTR = "L"
 # run around them when its font has them, so an Arabic name with a space is shaped whole.
 _WEAK_CLASSES = frozenset({"WS", "ON", "CS", "ES", "ET", "EN", "AN", "NSM", "BN", "S", "B"})
 _NBSP = "\u00a0"
+_REPLACEMENT = "\ufffd"
+# A number: digits (European or Arabic-Indic) with the separators inside it (1,250.5 / 2024).
+_NUMBER = re.compile("([0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,:/\u066b\u066c]"
+                     "[0-9\u0660-\u0669\u06f0-\u06f9]+)*)")
 # HarfBuzz features for names: kerning and required ligatures (lam-alef), but no
 # discretionary ligatures, which would turn the name Muhammad into the honorific sign U+FDF4.
 _FEATURES = {"kern": True, "liga": True, "dlig": False}
@@ -139,8 +144,9 @@ class Run:
 def runs(text: str, family: Family = Family.SANS, style: Style = Style.REGULAR) -> list[Run]:
     """``text`` split into runs of one font each, in logical (reading) order.
 
-    Characters no font has are dropped (they would print as empty boxes); a neutral
-    character stays in the font of the run it sits in when that font has it.
+    A character no font has becomes the replacement mark U+FFFD (see :func:`missing_glyphs`
+    to warn about it first); a neutral character stays in the font of the run it sits in
+    when that font has it.
     """
     return list(_runs(text, family, style))
 
@@ -168,7 +174,10 @@ def _runs(text: str, family: Family, style: Style) -> tuple[Run, ...]:
     result: list[Run] = []
     for char, font in zip(text, resolved, strict=True):
         if not font:
-            continue
+            if unicodedata.category(char)[0] == "C":
+                continue  # controls, joiners and direction marks draw nothing anyway
+            # No bundled font has it: a visible replacement mark rather than a silent gap.
+            char, font = _REPLACEMENT, primary
         if result and result[-1].font == font:
             last = result[-1]
             result[-1] = Run(last.text + char, font, last.rtl)
@@ -179,14 +188,15 @@ def _runs(text: str, family: Family, style: Style) -> tuple[Run, ...]:
 
 def _split_rtl(run: Run) -> list[Run]:
     """A run with right-to-left text, its neutral ends (a space, a comma) split off: they
-    belong to the left-to-right text around it, not to the reversed part."""
+    belong to the left-to-right text around it, not to the reversed part. Numbers inside
+    it become runs of their own: digits read left to right even in Arabic (UBA W2, I1)."""
     if not _is_rtl(run.text):
         return [run]
     strong = [i for i, c in enumerate(run.text) if unicodedata.bidirectional(c) in _RTL_CLASSES]
     start, end = strong[0], strong[-1] + 1
-    pieces = [Run(run.text[:start], run.font, False), Run(run.text[start:end], run.font, True),
-              Run(run.text[end:], run.font, False)]
-    return [p for p in pieces if p.text]
+    parts = (run.text[:start], run.text[start:end], run.text[end:])
+    return [Run(piece, run.font, _is_rtl(piece)) for part in parts
+            for piece in _NUMBER.split(part) if piece]
 
 
 def _is_rtl(text: str) -> bool:
