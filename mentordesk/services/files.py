@@ -60,21 +60,32 @@ def safe_file_name(stem: str, suffix: str, empty: str = "file") -> str:
 def unique_name(name: str, taken: set[str]) -> str:
     """``name``, or ``name (2)``, ``name (3)``...: unique ignoring case (Windows, macOS)."""
     stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
     candidate, n = name, 1
     while candidate.casefold() in taken:
         n += 1
-        candidate = safe_file_name(f"{stem} ({n})", f"{dot}{suffix}")
+        counter = f" ({n})"
+        # Cut the stem so the counter always fits: a name already at the length limit
+        # would otherwise lose its counter again and never become unique.
+        room = MAX_NAME_BYTES - len(f"{counter}{dot}{suffix}".encode())
+        short = stem.encode()[:room].decode(errors="ignore").rstrip(". ")
+        candidate = safe_file_name(f"{short}{counter}", f"{dot}{suffix}")
     taken.add(candidate.casefold())
     return candidate
 
 
 def write_temp(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden owner-only file beside ``path``, flushed to the disk,
+    and return it (for :func:`write_files` to rename over ``path``)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
     fd = os.open(tmp, flags, PRIVATE_FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # a power cut after the rename leaves the whole file
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
