@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import unicodedata
 from datetime import date
@@ -222,17 +223,31 @@ def test_one_file_per_person_with_safe_unique_names(db, people, tmp_path: Path) 
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
 
 
-def test_save_pdf_replaces_atomically_and_owner_only(tmp_path: Path, db, people) -> None:
+def test_save_pdf_replaces_atomically_and_owner_only(
+        tmp_path: Path, db, people, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentordesk.services import files
+
     programme_id, ids = people
-    target = tmp_path / "certs.pdf"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "certs.pdf"
     target.write_bytes(b"old")
     with db.Session() as session:
-        save_pdf(target, render_certificates(session, CertificateRequest(
-            programme_id, participant_ids=(ids[0],))))
-    assert target.read_bytes().startswith(b"%PDF")
+        data = render_certificates(session, CertificateRequest(programme_id,
+                                                               participant_ids=(ids[0],)))
+
+    def full_disk(path: Path, data: bytes) -> Path:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(files, "write_temp", full_disk)
+        with pytest.raises(UserError, match="No space left on device"):
+            save_pdf(target, data)
+    assert target.read_bytes() == b"old"  # untouched by the failed save
+    save_pdf(target, data)
+    assert target.read_bytes() == data
     assert target.stat().st_mode & 0o077 == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["certs.pdf", "programme"] or \
-        not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert [p.name for p in folder.iterdir()] == ["certs.pdf"]  # no temporary file left
 
 
 def test_progress_is_reported_and_cancel_stops_the_batch(db, people) -> None:
@@ -285,3 +300,33 @@ def test_branding_is_checked_before_anything_is_saved(db, people) -> None:
         assert (saved.organisation, saved.primary, saved.logo_png, saved.certificate_template,
                 saved.paper) == ("Contoso Ltd", "#112233", None, "elegant", "Letter")
         assert saved.signature_png is not None  # untouched
+
+
+LONG_NAMES = ["Muhammad Abdullah bin Abdul Rahman Al-Khalidi Al-Hashimi",
+              "Maria de los Ángeles Fernández de Córdoba y Figueroa-Montenegro Saavedra Ruiz",
+              ("Wolfeschlegelsteinhausenbergerdorff " * 6).strip()[:200]]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_long_names_stay_on_the_page_in_two_lines_at_most(
+        db, people: tuple[int, list[int]], template: str, paper: str, tmp_path: Path) -> None:
+    programme_id, _ = people
+    with db.Session.begin() as session:
+        ids = add_participants(session, [
+            ParticipantData(full_name=n, email=f"long{i}@example.org", timezone="UTC")
+            for i, n in enumerate(LONG_NAMES)]).ids
+    with db.Session() as session:
+        data = render_certificates(session, CertificateRequest(
+            programme_id, participant_ids=tuple(ids), template=template, paper=paper))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    width = LANDSCAPE[paper][0]
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    words = [(float(x0), float(x1)) for x0, x1 in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', boxes)]
+    assert words and all(x0 >= 28 and x1 <= width - 28 for x0, x1 in words)  # inside borders
+    text = _text(data, tmp_path)
+    assert LONG_NAMES[0].split()[-1] in text and "Montenegro" in text
+    assert "…" in text  # the 200-character name was cut, not drawn off the page

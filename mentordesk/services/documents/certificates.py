@@ -33,6 +33,7 @@ from mentordesk.services.documents.layout import (
     colour,
     draw_logo,
     image,
+    shorten,
     tint,
 )
 from mentordesk.services.documents.wording import long_date
@@ -245,6 +246,37 @@ def _date_rule(canvas: Canvas, x: float, y: float, width: float, family: Family)
     fonts.draw_text(canvas, x, y - 14, "Date", 8.5, family=family, align="centre")
 
 
+def name_lines(name: str, width: float, size: float, *,
+               family: Family) -> tuple[list[str], float]:
+    """How to set a recipient's name in ``width``: one line shrunk to as little as 60% of
+    ``size``, else two lines, else two lines with the rest cut short with an ellipsis."""
+    one = fonts.fit_size(name, width, size, size * 0.6, family=family, style=Style.BOLD)
+    if fonts.text_width(name, one, family, Style.BOLD) <= width:
+        return [name], one
+    smallest = 12.0
+    two = size * 0.6
+    while two >= smallest:
+        lines = fonts.wrap(name, width, two, family=family, style=Style.BOLD)
+        if len(lines) <= 2 and all(fonts.text_width(line, two, family, Style.BOLD) <= width
+                                   for line in lines):
+            return lines, two
+        two -= 1
+    lines = fonts.wrap(name, width, smallest, family=family, style=Style.BOLD)
+    first, rest = lines[0], " ".join(lines[1:])
+    return [shorten(part, width, smallest, family, Style.BOLD) for part in (first, rest)
+            if part], smallest
+
+
+def _draw_name(canvas: Canvas, name: str, x: float, baseline: float, width: float,
+               size: float, *, family: Family, align: str) -> None:
+    """The name on ``baseline`` (a second line, when needed, sits on it, the first above)."""
+    lines, fitted = name_lines(name, width, size, family=family)
+    for i, line in enumerate(lines):
+        y = baseline + (len(lines) - 1 - i) * fitted * 1.15
+        fonts.draw_text(canvas, x, y, line, fitted, family=family, style=Style.BOLD,
+                        align=align)
+
+
 def _centred_lines(canvas: Canvas, text: str, x: float, top: float, width: float, size: float,
                    *, family: Family, style: Style = Style.REGULAR, max_lines: int = 3,
                    align: str = "centre") -> None:
@@ -315,10 +347,8 @@ class _Classic(_Template):
     def person(self, canvas: Canvas, page: _Page, recipient: Recipient) -> None:
         w, h = page.width, page.height
         canvas.setFillColor(_INK)
-        size = fonts.fit_size(recipient.name, w - 200, 40, 16, family=Family.SERIF,
-                              style=Style.BOLD)
-        fonts.draw_text(canvas, page.cx, h * 0.51 + 12, recipient.name, size,
-                        family=Family.SERIF, style=Style.BOLD, align="centre")
+        _draw_name(canvas, recipient.name, page.cx, h * 0.51 + 12, w - 200, 40,
+                   family=Family.SERIF, align="centre")
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, page.cx, h * 0.51 - 30, w - 260, 14,
                        family=Family.SERIF, max_lines=3)
@@ -374,8 +404,8 @@ class _Modern(_Template):
         left = w * 0.3 + 60
         width = w - left - 60
         canvas.setFillColor(colour(b.primary))
-        size = fonts.fit_size(recipient.name, width, 38, 16, style=Style.BOLD)
-        fonts.draw_text(canvas, left, h * 0.54, recipient.name, size, style=Style.BOLD)
+        _draw_name(canvas, recipient.name, left, h * 0.54, width, 38, family=Family.SANS,
+                   align="left")
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, left, h * 0.47 - 30, width, 14,
                        family=Family.SANS, max_lines=4, align="left")
@@ -459,10 +489,8 @@ class _Elegant(_Template):
     def person(self, canvas: Canvas, page: _Page, recipient: Recipient) -> None:
         w, h = page.width, page.height
         canvas.setFillColor(_INK)
-        size = fonts.fit_size(recipient.name, w - 240, 38, 16, family=Family.SERIF,
-                              style=Style.BOLD)
-        fonts.draw_text(canvas, page.cx, h * 0.48, recipient.name, size, family=Family.SERIF,
-                        style=Style.BOLD, align="centre")
+        _draw_name(canvas, recipient.name, page.cx, h * 0.48, w - 240, 38,
+                   family=Family.SERIF, align="centre")
         canvas.setFillColor(colors.HexColor("#333333"))
         _centred_lines(canvas, recipient.achievement, page.cx, h * 0.48 - 32, w - 300, 13.5,
                        family=Family.SERIF, max_lines=3)
@@ -528,6 +556,9 @@ def _branding_for(session: Session, request: CertificateRequest) -> Branding:
 def _recipients_or_fail(session: Session, request: CertificateRequest) -> list[Recipient]:
     recipients = certificate_recipients(session, request)
     if not recipients:
+        if request.pairing_ids:
+            raise UserError("Nobody to print a certificate for: everyone in the chosen pairs "
+                            "was erased.")
         raise UserError("Nobody to print a certificate for: the programme has no current or "
                         "completed pairs yet. Choose people, pairs or an award.")
     return recipients
