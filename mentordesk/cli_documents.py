@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mentordesk.errors import UserError
 from mentordesk.services import participants
 from mentordesk.services.documents import branding as branding_service
-from mentordesk.services.documents import certificates, save_pdf, save_pdfs
+from mentordesk.services.documents import certificates, fonts, save_pdf, save_pdfs
 
 
 def _cli() -> Any:
@@ -62,16 +62,21 @@ def cmd_certificates(args: argparse.Namespace) -> int:
             pairing_ids=tuple(args.pairs or ()), award_id=args.award, template=args.template,
             paper=args.paper, achievement=args.achievement or "", issued_on=_day(args.date))
         recipients = certificates.certificate_recipients(session, request)
+        written = [out]
         if args.split:
-            files = certificates.render_certificate_files(session, request)
-            written = save_pdfs(out, files)
+            written = save_pdfs(out, certificates.render_certificate_files(session, request))
             where = f"{_plural(len(written), 'file')} in {out}"
         else:
             save_pdf(out, certificates.render_certificates(session, request))
             where = str(out)
         certificates.mark_printed(session, recipients)
+    unprintable = sum(bool(fonts.missing_glyphs(r.name)) for r in recipients)
+    if unprintable:
+        verb = "has" if unprintable == 1 else "have"
+        print(f"Warning: {_plural(unprintable, 'name')} {verb} characters no bundled font "
+              "can print; they show as \ufffd.", file=sys.stderr)
     if args.json:
-        _cli()._print_json({"file" if not args.split else "folder": str(out),
+        _cli()._print_json({"files": [str(p) for p in written],
                             "certificates": [r.name for r in recipients]})
     else:
         print(f"Wrote {_plural(len(recipients), 'certificate')} to {where}.")
@@ -112,11 +117,7 @@ def cmd_handbook_text(args: argparse.Namespace) -> int:
     with _cli()._opened(args) as db, db.Session.begin() as session:
         programme_id = _programme_id(session, args)
         if args.key and (args.set or args.reset):
-            if args.set:
-                source = sys.stdin if args.set == "-" else None
-                text = source.read() if source else Path(args.set).read_text(encoding="utf-8")
-            else:
-                text = ""
+            text = _read_text(args.set) if args.set else ""
             handbooks.save_handbook_section(session, programme_id, args.role, args.key, text)
         sections = handbooks.handbook_sections(session, programme_id, args.role)
     if args.key:
@@ -213,6 +214,18 @@ def cmd_branding_show(args: argparse.Namespace) -> int:
         shown = ("set" if value else "none") if isinstance(value, bool) else value or "—"
         print(f"{key.replace('_', ' '):<14} {shown}")
     return 0
+
+
+def _read_text(path: str) -> str:
+    """The UTF-8 text of ``path`` (``-``: standard input)."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from None
 
 
 def _image(path: str | None) -> bytes | None:

@@ -47,17 +47,29 @@ def test_certificates_for_the_programme_an_award_people_and_pairs(
     assert run.json("awards", "list")[0]["printed"]
 
     pairs = run.json("pair", "list", "--status", "active")["pairings"][:2]
-    code, printed, _ = run("certificates", str(tmp_path / "split"), "--split", "--pairs",
-                           *(str(p["id"]) for p in pairs), "--achievement",
-                           "For two years of mentoring", "--date", "2027-06-30")
+    split = run.json("certificates", str(tmp_path / "split"), "--split", "--pairs",
+                     *(str(p["id"]) for p in pairs), "--achievement",
+                     "For two years of mentoring", "--date", "2027-06-30")
     files = sorted((tmp_path / "split").iterdir())
+    assert sorted(split["files"]) == [str(f) for f in files]
     people = {p["mentor"]["name"] for p in pairs} | {
         m["name"] for p in pairs for m in p["mentees"]}
-    assert len(files) == len(people) and f"{len(people)} files" in printed
+    assert len(files) == len(people) == len(split["certificates"])
     for file in files:
         text = _text(file)
         assert "For two years of mentoring" in text and "30 June 2027" in text
         assert file.name.startswith("Certificate – ") and file.name[14:-4] in people
+
+
+def test_a_name_no_font_can_print_is_warned_about(run: Runner, tmp_path: Path) -> None:
+    code, _, err = run("participants", "add", "--name", "Ann \U00013000", "--email",
+                       "glyph@example.org", "--role", "mentee")
+    assert code == 0, err
+    code, out, err = run("certificates", str(tmp_path / "c.pdf"), "--participants",
+                         "glyph@example.org")
+    assert code == 0 and "Wrote 1 certificate" in out
+    assert "Warning: 1 name has characters no bundled font can print" in err
+    assert "Ann \ufffd" in _text(tmp_path / "c.pdf")
 
 
 def test_certificates_errors_are_one_line_and_write_nothing(run: Runner, tmp_path: Path) -> None:
@@ -125,6 +137,12 @@ def test_handbooks_personalised_and_their_wording_changed_and_reset(
     assert "Listen for what is not said" not in _text(tmp_path / "m2.pdf")
     code, _, err = run("handbook-text", "mentor", "no-such-section")
     assert code == 1 and "has no section 'no-such-section'" in err
+    code, _, err = run("handbook-text", "mentor", "faq", "--set", str(tmp_path / "missing.txt"))
+    assert code == 1 and err.startswith("mentordesk: error: Cannot read") and "Traceback" not in err
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Café".encode("latin-1"))
+    code, _, err = run("handbook-text", "mentor", "faq", "--set", str(latin1))
+    assert code == 1 and "is not UTF-8 text" in err
 
 
 def test_proposal_and_a_form_filled_in_and_imported_once(run: Runner, tmp_path: Path) -> None:
