@@ -2,4 +2,4 @@
 
 # The newest revision. Checked against the scripts by a test; lets start-up recognise an
 # up-to-date database without loading Alembic.
-HEAD_REVISION = "0006_question_kinds"
+HEAD_REVISION = "0007_feedback_kpis"

@@ -50,7 +50,14 @@ from mentordesk.models.participant import (
     ParticipantSkill,
     Skill,
 )
-from mentordesk.models.programme import Kpi, KpiMeasurement, Objective, Programme
+from mentordesk.models.programme import (
+    HrOutcome,
+    Kpi,
+    KpiMeasurement,
+    MetricSnapshot,
+    Objective,
+    Programme,
+)
 
 __all__ = [
     "Audience",
@@ -69,10 +76,12 @@ __all__ = [
     "FeedbackQuestion",
     "FeedbackResponse",
     "FormPurpose",
+    "HrOutcome",
     "ImportProfile",
     "Kpi",
     "KpiDirection",
     "KpiMeasurement",
+    "MetricSnapshot",
     "Milestone",
     "Objective",
     "Pairing",

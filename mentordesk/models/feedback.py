@@ -42,6 +42,8 @@ class FeedbackForm(Base):
         str_enum(Audience, "form_audience"), default=Audience.EVERYONE
     )
     introduction: Mapped[str] = mapped_column(Text, default="")
+    # The ready-made template it was made from ("mentee_satisfaction", ...), or "".
+    template: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship()
@@ -61,6 +63,8 @@ class FeedbackQuestion(Base):
         UniqueConstraint("form_id", "position"),
         CheckConstraint("length(trim(text)) > 0", name="text_not_empty"),
         CheckConstraint("scale_max IS NULL OR scale_max BETWEEN 2 AND 10", name="scale_range"),
+        CheckConstraint("measure IN ('', 'satisfaction', 'recommendation')",
+                        name="measure_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +77,9 @@ class FeedbackQuestion(Base):
     choices: Mapped[str] = mapped_column(Text, default="")  # one per line, for CHOICE
     scale_max: Mapped[int | None] = mapped_column(Integer)  # for RATING, e.g. 5
     required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the answers count towards in the KPIs: "satisfaction" (a rating), "recommendation"
+    # (a 0-10 score), or "" (nothing).
+    measure: Mapped[str] = mapped_column(String(20), default="")
 
     form: Mapped[FeedbackForm] = relationship(back_populates="questions")
 
@@ -82,7 +89,10 @@ class FeedbackResponse(Base):
 
     __tablename__ = "feedback_response"
     # The same filled-in PDF imported twice is one response.
-    __table_args__ = (UniqueConstraint("form_id", "source_digest"),)
+    __table_args__ = (
+        UniqueConstraint("form_id", "source_digest"),
+        CheckConstraint("source IN ('screen', 'pdf', 'csv')", name="source_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_id: Mapped[int] = mapped_column(
@@ -99,6 +109,11 @@ class FeedbackResponse(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # SHA-256 of what an imported file said (form and answers); NULL for on-screen entry.
     source_digest: Mapped[str | None] = mapped_column(String(64))
+    # How it arrived: typed in on screen, a filled-in PDF, or a survey tool's CSV export.
+    source: Mapped[str] = mapped_column(String(10), default="screen")
+    # A confidential response is only ever shown or exported inside an aggregate of at
+    # least five responses, and its free text never.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
 
     form: Mapped[FeedbackForm] = relationship(back_populates="responses")
     answers: Mapped[list[FeedbackAnswer]] = relationship(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -155,6 +156,8 @@ class DevelopmentGoal(Base):
     )
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="RESTRICT"), index=True)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    # When the participant reached this goal (the coordinator or the pair records it).
+    achieved_on: Mapped[date | None] = mapped_column(Date)
 
     participant: Mapped[Participant] = relationship(back_populates="goals")
     skill: Mapped[Skill] = relationship()

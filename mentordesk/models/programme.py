@@ -133,6 +133,9 @@ class Kpi(Base):
     direction: Mapped[KpiDirection] = mapped_column(
         str_enum(KpiDirection, "kpi_direction"), default=KpiDirection.INCREASE
     )
+    # The figure MentorDesk computes for it (services/kpis.py METRICS), or None when the
+    # coordinator records its measurements by hand.
+    metric: Mapped[str | None] = mapped_column(String(40))
 
     programme: Mapped[Programme] = relationship(back_populates="kpis")
     objective: Mapped[Objective | None] = relationship(back_populates="kpis")
@@ -154,3 +157,41 @@ class KpiMeasurement(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     kpi: Mapped[Kpi] = relationship(back_populates="measurements")
+
+
+class MetricSnapshot(Base):
+    """A computed programme figure on a given day, kept so trends show over time."""
+
+    __tablename__ = "metric_snapshot"
+    __table_args__ = (UniqueConstraint("programme_id", "metric", "taken_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    metric: Mapped[str] = mapped_column(String(40))
+    taken_on: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class HrOutcome(Base):
+    """What the HR system says happened to an employee: hired, promoted, left.
+
+    Imported for everyone, participants or not, to compare retention and promotion. People
+    outside the programme are kept only as a one-way hash of their email address; a
+    participant's row is linked to them and goes when they are erased.
+    """
+
+    __tablename__ = "hr_outcome"
+    __table_args__ = (UniqueConstraint("employee_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_key: Mapped[str] = mapped_column(String(64))  # SHA-256 of the lower-cased email
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    department: Mapped[str] = mapped_column(String(200), default="")
+    hired_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    promoted_on: Mapped[date | None] = mapped_column(Date)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
