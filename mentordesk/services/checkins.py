@@ -191,16 +191,28 @@ def meeting_times(frequency: CheckinFrequency, interval: int, first_local: datet
     return times
 
 
-_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-•*])?\s*")
+# A list number ("1.", "2)") or a bullet ("-", "•", "*") opening an agenda line. A number
+# followed by a digit is a figure ("1.5 hours"), and "**" is emphasis: both are kept.
+_BULLET = re.compile(r"^\s*(?:\d+[.)](?!\d)|[-•]|\*(?!\*))?\s*")
+
+
+def agenda_topics(text: str) -> list[str]:
+    """The topics of an agenda as typed: one per non-blank line, in order, with any list
+    number or bullet the line starts with dropped (``"1. Goals"`` -> ``"Goals"``).
+
+    Every document and the check-ins read an agenda through this one function, so a topic
+    prints the same in an invitation, a handbook and the proposal.
+    """
+    topics = (_BULLET.sub("", line, count=1).strip() for line in text.splitlines())
+    return [t for t in topics if t]
 
 
 def _topics(programme: Programme) -> list[str]:
-    """A formal programme's agenda: one topic per meeting, in turn (numbers and bullets
-    dropped); none when the programme is informal."""
+    """A formal programme's agenda: one topic per meeting, in turn (see
+    :func:`agenda_topics`); none when the programme is informal."""
     if programme.structure != ProgrammeStructure.FORMAL:
         return []
-    topics = (_BULLET.sub("", line, count=1).strip() for line in programme.agenda.splitlines())
-    return [t for t in topics if t]
+    return agenda_topics(programme.agenda)
 
 
 @dataclass(frozen=True)
