@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -240,8 +241,13 @@ def test_a_participant_without_a_pairing_still_gets_a_handbook(
     assert "Your pairing is not set yet. Cora Ordinator will tell you who your mentor" in body
     assert heading_pages(texts, "Your mentor and schedule")
     assert "Next check-in" not in body
-    # The Arabic name is shaped and printed (as presentation forms, so not compared here).
-    assert not fonts.missing_glyphs("محمد عبد الله")
+    # The Arabic name is printed, shaped: poppler gives the joined letter forms in reading
+    # order (inside right-to-left embedding marks), and NFKC maps them back to the letters.
+    read = [unicodedata.normalize("NFKC", page).replace("\u202b", "").replace("\u202c", "")
+            for page in texts]
+    assert "Prepared for محمد عبد الله" in flat(read[0])  # the cover
+    assert "Prepared for محمد عبد الله" in flat("\n".join(read[2:]))  # the personal section
+    assert any("\ufe70" <= c <= "\ufeff" for c in texts[0])  # joined, not isolated, letters
 
 
 def test_a_mentee_handbook_does_not_list_the_pairs_they_mentor(
@@ -354,10 +360,45 @@ def test_an_informal_group_programme_without_dates_still_prints(
     body = flat("\n".join(texts))
     assert "Mentoring takes place in small group circles" in body
     assert "one mentor with 3 to 6 mentees" in body
-    assert "runs from a date to be confirmed to a date to be confirmed" in body
+    # No dates yet: said once, plainly, not "runs from a date to be confirmed to a date ...".
+    assert "The dates of Circles are still to be confirmed. Mentoring takes place" in body
+    assert "Dates Still to be confirmed" in body
+    assert "a date to be confirmed to" not in body
     assert "the programme coordinator" in body.casefold()
     assert "Never printed" not in body and "Meeting by meeting" not in body
     assert all(heading_pages(texts, t) for t in SHARED_TITLES)
+
+
+def test_a_programme_with_only_a_start_date_says_the_end_is_to_be_confirmed(
+        db: Any, tmp_path: Path) -> None:
+    with db.Session.begin() as s:
+        programme = create_programme(s, ProgrammeData(
+            name="Open ended", start_date=date(2027, 3, 1))).id
+    with db.Session() as s:
+        body = flat("\n".join(pages(render_handbook(s, programme, "mentor"), tmp_path)))
+    assert ("Open ended runs from 1 March 2027; its end date is still to be confirmed. "
+            "Mentoring takes place") in body
+    assert "From 1 March 2027; the end date is still to be confirmed" in body
+
+
+def test_kpis_agenda_and_length_read_as_in_the_proposal(db: Any, tmp_path: Path) -> None:
+    # The proposal prints the same KPI as "3.75 out of 5" and "4.25 out of 5"
+    # (test_proposal.py), reads the agenda the same way and says "every two weeks".
+    with db.Session.begin() as s:
+        programme = create_programme(s, ProgrammeData(
+            name="Scale", start_date=date(2027, 1, 4), end_date=date(2027, 6, 25),
+            structure=ProgrammeStructure.FORMAL,
+            agenda="1. Goals\n\n* A stretch project\n- Feedback\n• Review",
+            kpis=(KpiData("Satisfaction", 4.25, "out of 5", 3.75),))).id
+    with db.Session() as s:
+        body = flat("\n".join(pages(render_handbook(s, programme, "mentee"), tmp_path)))
+    assert "Satisfaction 3.75 out of 5 4.25 out of 5 or more" in body
+    assert "3.8" not in body
+    assert "Every two weeks, about 45 minutes each" in body
+    assert "4 January 2027 to 25 June 2027 (about 6 months)" in body
+    assert ("Meeting Suggested topic 1 Goals 2 A stretch project 3 Feedback 4 Review"
+            in body)
+    assert "1. Goals" not in body and "* A stretch" not in body
 
 
 # --------------------------------------------------------------------------- the text

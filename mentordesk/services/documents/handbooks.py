@@ -48,7 +48,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from mentordesk.errors import NotFoundError, UserError
 from mentordesk.models import (
-    Cadence,
     CheckinOutcome,
     KpiDirection,
     Pairing,
@@ -65,6 +64,15 @@ from mentordesk.services.documents import fonts, layout
 from mentordesk.services.documents.branding import load_branding
 from mentordesk.services.documents.fonts import Family, Style
 from mentordesk.services.documents.layout import Branding, Styles
+from mentordesk.services.documents.wording import (
+    CADENCE_WORDS,
+    clock,
+    format_value,
+    length_words,
+    long_date,
+    plural,
+    time_range,
+)
 
 __all__ = [
     "DETAILS",
@@ -100,8 +108,6 @@ SHORT_TABLE = 12
 # A section never starts lower on a page than this far from its foot.
 SECTION_ROOM = 170
 
-CADENCE_WORDS = {Cadence.WEEKLY: "every week", Cadence.FORTNIGHTLY: "every two weeks",
-                 Cadence.MONTHLY: "once a month"}
 FORMAT_WORDS = {ProgrammeFormat.ONE_ON_ONE: "one-to-one pairs",
                 ProgrammeFormat.GROUP: "small group circles"}
 STRUCTURE_WORDS = {
@@ -269,6 +275,32 @@ def _sentence_start(before: str) -> bool:
     return not stripped or stripped[-1] in ".!?"
 
 
+# "{programme} runs from {start_date} to {end_date}" when a date is missing; the whole
+# sentence first, so a programme with no dates is not said to run from one unknown to another.
+_RUNS_FROM = re.compile(r"(?P<subject>\{programme\}|\b[Ii]t) runs from \{start_date\} to "
+                        r"\{end_date\}(?P<end>\.?)")
+
+
+def _undated(text: str, values: dict[str, str]) -> str:
+    """``text`` with "runs from {start_date} to {end_date}" reworded for the dates missing."""
+    start = values.get("start_date") != _UNDATED
+    end = values.get("end_date") != _UNDATED
+    if start and end:
+        return text
+
+    def reword(match: re.Match[str]) -> str:
+        subject, stop = match["subject"], match["end"]
+        if start:
+            return f"{subject} runs from {{start_date}}; its end date is {_TBC}{stop}"
+        if end:
+            return f"{subject} runs until {{end_date}}; its start date is {_TBC}{stop}"
+        if subject in ("It", "it"):
+            return f"{subject}s dates are {_TBC}{stop}"  # "Its dates ..."
+        return f"The dates of {subject} are {_TBC}{stop}"
+
+    return _RUNS_FROM.sub(reword, text)
+
+
 def _placeholders(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
     """``text`` with each known placeholder replaced by a token, and the tokens' values.
 
@@ -276,6 +308,7 @@ def _placeholders(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
     parsing: a programme named "R*D" must not turn the rest of a line italic.
     """
     filled: list[str] = []
+    text = _undated(text, values)
 
     def replace(match: re.Match[str]) -> str:
         name = match[1].lower()
@@ -447,8 +480,12 @@ def _duration_words(minutes: int) -> str:
     return f"{minutes}{_NBSP}minutes"
 
 
+_UNDATED = "a date to be confirmed"
+_TBC = "still to be confirmed"
+
+
 def _date_words(day: date | None) -> str:
-    return layout.long_date(day).replace(" ", _NBSP, 1) if day else "a date to be confirmed"
+    return long_date(day).replace(" ", _NBSP, 1) if day else _UNDATED
 
 
 def _values(programme: Programme, branding: Branding) -> dict[str, str]:
@@ -615,16 +652,6 @@ def _table(rows: Sequence[Sequence[str]], ctx: _Context,
 # --------------------------------------------------------------------------- data sections
 
 
-def _number(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
-
-
-def _amount(value: float, unit: str) -> str:
-    if not unit:
-        return _number(value)
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
-
-
 def _objectives(ctx: _Context) -> list[Piece]:
     p, styles = ctx.programme, ctx.styles
     out: list[Piece] = []
@@ -638,9 +665,10 @@ def _objectives(ctx: _Context) -> list[Piece]:
     if p.kpis:
         rows = [["Measure", "Starting point", "Target"]]
         for kpi in p.kpis:
-            target = _amount(kpi.target_value, kpi.unit)
+            target = format_value(kpi.target_value, kpi.unit)
             target += " or less" if kpi.direction == KpiDirection.DECREASE else " or more"
-            start = "–" if kpi.baseline_value is None else _amount(kpi.baseline_value, kpi.unit)
+            start = ("–" if kpi.baseline_value is None
+                     else format_value(kpi.baseline_value, kpi.unit))
             rows.append([kpi.name, start, target])
         # The table is short: its heading and introduction stay on its page.
         out.append((layout.para("How we will know it is working", styles.h3),
@@ -653,21 +681,16 @@ def _objectives(ctx: _Context) -> list[Piece]:
     return out
 
 
-def _months(start: date, end: date) -> str:
-    days = (end - start).days + 1
-    if days < 60:
-        weeks = max(1, round(days / 7))
-        return f"{weeks} week{'s' if weeks != 1 else ''}"
-    months = round(days / 30.44)
-    return f"about {months} months"
-
-
-def _agenda(programme: Programme) -> list[str]:
-    # The same reading of the agenda as the check-ins' topics: one line per meeting,
-    # list numbers and bullets dropped.
-    topics = (re.sub(r"^\s*(?:\d+[.)]|[-•*])?\s*", "", line, count=1).strip()
-              for line in programme.agenda.splitlines())
-    return [t for t in topics if t]
+def _dates(start: date | None, end: date | None) -> str:
+    """The programme's dates for the facts table, with its length when both are set."""
+    if start and end:
+        return (f"{long_date(start)} to {long_date(end)} "
+                f"({length_words((end - start).days + 1)})")
+    if start:
+        return f"From {long_date(start)}; the end date is still to be confirmed"
+    if end:
+        return f"Until {long_date(end)}; the start date is still to be confirmed"
+    return "Still to be confirmed"
 
 
 def _how_it_works(ctx: _Context) -> list[Piece]:
@@ -681,16 +704,14 @@ def _how_it_works(ctx: _Context) -> list[Piece]:
         structure = "Formal: each meeting has a suggested topic"
     else:
         structure = "Informal: each pair chooses its own topics"
-    dates = f"{values['start_date']} to {values['end_date']}"
-    if p.start_date and p.end_date:
-        dates += f" ({_months(p.start_date, p.end_date)})"
     rows = [("Format", shape), ("Structure", structure),
             ("Meetings", f"{_capital(values['cadence'])}, about {values['duration']} each"),
-            ("Dates", dates)]
+            ("Dates", _dates(p.start_date, p.end_date))]
     if p.coordinator_name:
         rows.append(("Coordinator", p.coordinator_name))
     out: list[Piece] = [_facts(rows, ctx)]
-    topics = _agenda(p)
+    # The check-ins' own reading of the agenda, so the topics match the invitations.
+    topics = checkins.agenda_topics(p.agenda)
     if p.structure == ProgrammeStructure.FORMAL and topics:
         intro = (layout.para("Meeting by meeting", ctx.styles.h3),
                  layout.para("Each meeting has a suggested topic, in this order. Treat it as "
@@ -719,8 +740,8 @@ def _zone_words(zone: str) -> str:
 
 def _when(row: checkins.CheckinRow) -> tuple[str, str]:
     end = row.start + timedelta(minutes=row.duration_minutes)
-    return (f"{row.start:%A} {layout.long_date(row.start.date())}",
-            f"{row.start:%H:%M}–{end:%H:%M} {_zone_words(row.timezone)}")
+    return (long_date(row.start.date(), weekday=True),
+            f"{time_range(row.start, end)} {_zone_words(row.timezone)}")
 
 
 def _pairings(session: Session, programme_id: int, role: str, reader: Participant,
@@ -762,8 +783,7 @@ def _offset_words(theirs: str, yours: str, at: datetime) -> str:
     hours = difference.total_seconds() / 3600
     if not hours:
         return "same time as you"
-    amount = f"{abs(hours):g} hour{'' if abs(hours) == 1 else 's'}"
-    return f"{amount} {'ahead of' if hours > 0 else 'behind'} you"
+    return f"{plural(abs(hours), 'hour')} {'ahead of' if hours > 0 else 'behind'} you"
 
 
 def _person_rows(partner: _Partner, reader: Participant,
@@ -821,12 +841,12 @@ def _schedule(entry: _Pairing, ctx: _Context, *, several: bool) -> list[Piece]:
     styles, series, pairing = ctx.styles, entry.series, entry.pairing
     rows: list[tuple[str, str]] = []
     if pairing.status == PairingStatus.ACCEPTED:
-        starts = (f" from {layout.long_date(pairing.start_date)}" if pairing.start_date
+        starts = (f" from {long_date(pairing.start_date)}" if pairing.start_date
                   else " soon")
         rows.append(("Status", f"Agreed; your meetings start{starts}"))
     if series is not None:
         rows.append(("Rhythm", f"{_capital(series.rhythm)} at "
-                               f"{series.first_start:%H:%M} {_zone_words(series.timezone)}, "
+                               f"{clock(series.first_start)} {_zone_words(series.timezone)}, "
                                f"{series.duration_minutes} minutes each"))
         if series.location:
             rows.append(("Where", series.location))
@@ -855,7 +875,7 @@ def _schedule(entry: _Pairing, ctx: _Context, *, several: bool) -> list[Piece]:
         if rest:
             last = rest[-1].start.date()
             upcoming.append(layout.para(
-                f"…and {len(rest)} more, the last on {layout.long_date(last)}. Your calendar "
+                f"…and {len(rest)} more, the last on {long_date(last)}. Your calendar "
                 "invitations have them all.", styles.small))
         out.append(tuple(upcoming))  # a few rows: never split over two pages
     elif series is not None:
