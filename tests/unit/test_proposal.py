@@ -200,7 +200,7 @@ def test_programme_without_objectives_kpis_or_dates_says_what_to_decide(db) -> N
               "Week 5 Kick-off and training", "Weeks 5–24 Regular check-ins",
               "Weeks 25–26 Close and celebration",
               "These estimates assume 10 pairs until enrolment closes",
-              "Closing celebration Everyone 60 min Week 26 Suggested",
+              "Closing celebration Mentors and mentees 60 min Week 26 Suggested",
               "Meetings, training and events for 20 participants")
 
 
@@ -363,6 +363,24 @@ def test_enrolment_counts_people_who_are_both_once(db) -> None:
 ])
 def test_kpi_aims_in_words(kpi, aim) -> None:
     assert kpi_aim(kpi) == aim
+
+
+def test_kpis_agenda_and_rhythm_read_as_in_the_handbook(db) -> None:
+    # The handbook prints the same KPI as "3.75 out of 5" and "4.25 out of 5"
+    # (test_handbooks.py), reads the agenda the same way and says "every two weeks".
+    data = dataclasses.replace(
+        PROG, name="Scale", default_cadence=Cadence.FORTNIGHTLY,
+        agenda="1. Goals\n\n* A stretch project\n- Feedback\n• Review",
+        kpis=(KpiData("Satisfaction", 4.25, "out of 5", 3.75),))
+    text = _text(_render(db, _create(db, data)))
+    _contains(text, "Satisfaction Programme as a whole 3.75 out of 5 4.25 out of 5 "
+                    "↑ raise by 0.5",
+              "# Topic 1 Goals 2 A stretch project 3 Feedback 4 Review",
+              "following a shared agenda of 4 topics",
+              "Pairs meet every two weeks for 60 minutes")
+    squashed = _squash(text)
+    assert "1|1." not in squashed and "1.Goals" not in squashed
+    assert "*Astretch" not in squashed and "fortnight" not in text
 
 
 def test_values_with_units() -> None:

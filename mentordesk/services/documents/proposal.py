@@ -42,10 +42,29 @@ from mentordesk.models import (
     ProgrammeStructure,
     TrainingSession,
 )
+from mentordesk.services.checkins import agenda_topics
 from mentordesk.services.documents import fonts, layout
 from mentordesk.services.documents.branding import load_branding
 from mentordesk.services.documents.fonts import Family, Style
 from mentordesk.services.documents.layout import Branding, Styles
+from mentordesk.services.documents.wording import (
+    AUDIENCE_NAMES,
+    CADENCE_WORDS,
+    DAYS_PER_MONTH,
+    length_words,
+    long_date,
+    month_label,
+    short_date,
+    weekday_date,
+)
+
+# Shared with every document; imported from here by the documents built on the proposal.
+from mentordesk.services.documents.wording import date_range as date_range
+from mentordesk.services.documents.wording import format_value as format_value
+from mentordesk.services.documents.wording import number as number
+from mentordesk.services.documents.wording import plural as plural
+from mentordesk.services.documents.wording import span as span
+from mentordesk.services.documents.wording import week_range as week_range
 from mentordesk.services.pairing import KEPT_STATUSES
 from mentordesk.services.programmes import KpiData, ProgrammeData, get_programme
 
@@ -60,11 +79,8 @@ REFERENCE_DAYS = 16 * 7
 MIN_SENSIBLE_DAYS = 6 * 7
 # Without both dates the plan is shown in weeks for a typical six-month programme.
 ASSUMED_DAYS = 26 * 7
-DAYS_PER_MONTH = 365.25 / 12
 MEETINGS_PER_MONTH = {Cadence.WEEKLY: 52 / 12, Cadence.FORTNIGHTLY: 26 / 12,
                       Cadence.MONTHLY: 1.0}
-CADENCE_WORDS = {Cadence.WEEKLY: "every week", Cadence.FORTNIGHTLY: "every fortnight",
-                 Cadence.MONTHLY: "once a month"}
 # Before enrolment there are no people to count: plan for this many pairs (or circles).
 PLANNING_PAIRS = 10
 PLANNING_CIRCLES = 4
@@ -84,23 +100,6 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def number(value: float) -> str:
-    """``value`` without a needless ``.0`` and with thousands separators (``1,500``, ``4.2``)."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A KPI value with its unit: ``85%``, ``4.2 out of 5``, ``12 days``; ``—`` for None."""
-    if value is None:
-        return "—"
-    unit = unit.strip()
-    if not unit:
-        return number(value)
-    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
 
 
 def kpi_aim(kpi: KpiData) -> str:
@@ -133,11 +132,6 @@ def hours(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def plural(count: float, noun: str, nouns: str | None = None) -> str:
-    """``1 pair``, ``3 pairs``."""
-    return f"{number(count)} {noun if count == 1 else nouns or noun + 's'}"
-
-
 def _word(count: int) -> str:
     return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
 
@@ -148,31 +142,6 @@ def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _short_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _event_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def date_range(first: date, last: date) -> str:
-    """``4–10 Jan 2027``, ``25 Jan – 7 Feb 2027``, ``28 Dec 2026 – 3 Jan 2027``."""
-    if first == last:
-        return _short_date(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last:%b %Y}"
-    if first.year == last.year:
-        return f"{first.day} {first:%b} – {_short_date(last)}"
-    return f"{_short_date(first)} – {_short_date(last)}"
-
-
-def week_range(first_day: int, last_day: int) -> str:
-    """Days from launch as weeks: ``Week 1``, ``Weeks 2–3``."""
-    first, last = first_day // 7 + 1, last_day // 7 + 1
-    return f"Week {first}" if first == last else f"Weeks {first}–{last}"
 
 
 # --------------------------------------------------------------------------- timeline
@@ -206,7 +175,7 @@ class TimelineStep:
     def when(self) -> str:
         """The dates (``Mon 1 Feb 2027``, ``4–10 Jan 2027``) or weeks from launch."""
         if self.start is not None and self.end is not None:
-            return _event_date(self.start) if self.event else date_range(self.start, self.end)
+            return weekday_date(self.start) if self.event else date_range(self.start, self.end)
         return week_range(self.first_day, self.last_day)
 
 
@@ -294,7 +263,7 @@ def plan_timeline(start: date | None, end: date | None) -> Timeline:
     kickoff_day, review_day = event_day(kickoff, True), event_day(review, True)
     celebration = on(event_day(last, False))
     close_what = "Final survey, KPIs measured against their baselines, certificates"
-    close_what += (f"; celebration on {_event_date(celebration)}." if celebration
+    close_what += (f"; celebration on {weekday_date(celebration)}." if celebration
                    else "; a closing celebration.")
 
     def phase(key: str, name: str, what: str, first: int, final: int,
@@ -388,7 +357,7 @@ def plan_training(session: Session, programme_id: int,
     stored = session.scalars(select(TrainingSession).where(
         TrainingSession.programme_id == programme_id).order_by(TrainingSession.starts_at)).all()
     booked = tuple(TrainingItem(t.title, t.audience, t.duration_minutes,
-                                _event_date(t.starts_at.date()), booked=True) for t in stored)
+                                weekday_date(t.starts_at.date()), booked=True) for t in stored)
     covered = {t.audience for t in booked}
     matching, kickoff = timeline.step("matching"), timeline.step("kickoff")
     review, close = timeline.step("review"), timeline.step("close")
@@ -404,7 +373,7 @@ def plan_training(session: Session, programme_id: int,
         TrainingItem("Mentor clinic: what is working, what is stuck", Audience.MENTORS, 60,
                      review.when),
         TrainingItem("Closing celebration", Audience.EVERYONE, 60,
-                     _event_date(close.end) if close.end
+                     weekday_date(close.end) if close.end
                      else week_range(close.last_day, close.last_day)),
     ]
     return booked + tuple(suggested)
@@ -529,9 +498,8 @@ class ProposalContext:
 
     @property
     def agenda(self) -> list[str]:
-        """The agenda topics, one per non-empty line."""
-        return [line.strip(" -•\t") for line in self.data.agenda.splitlines()
-                if line.strip(" -•\t")]
+        """The agenda topics as the check-ins read them (numbers and bullets dropped)."""
+        return agenda_topics(self.data.agenda)
 
     def to_decide(self) -> list[str]:
         """What the programme still lacks, as phrases for "still to be decided: ..."."""
@@ -712,7 +680,7 @@ class _TimelineChart(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         every = 1 if len(months) <= 9 else 3 if len(months) <= 27 else 6
         marks = []
         for i, month in enumerate(months[::every]):
-            label = f"{month:%b}" if i and month.month != 1 else f"{month:%b %Y}"
+            label = month_label(month, year=not i or month.month == 1)
             marks.append(((month - t.start).days, label))
         return marks
 
@@ -780,16 +748,6 @@ def timeline_table(timeline: Timeline, styles: Styles, branding: Branding,
 # --------------------------------------------------------------------------- sections
 
 
-def span(days: float) -> tuple[float, str]:
-    """A length in the unit it reads best in: months from two months, weeks from two
-    weeks, else days (``(4.6, "month")``, ``(3, "week")``, ``(5, "day")``)."""
-    if days >= 2 * DAYS_PER_MONTH:
-        return round(days / DAYS_PER_MONTH, 1), "month"
-    if days >= 14:
-        return round(days / 7), "week"
-    return round(days), "day"
-
-
 def _length_words(ctx: ProposalContext) -> str:
     """``six-month`` or ``ten-week``; empty when the length is unknown."""
     t = ctx.timeline
@@ -804,13 +762,7 @@ def _length_figure(ctx: ProposalContext) -> tuple[str, str]:
     if not t.dated or t.end_assumed or t.start is None or t.end is None:
         return "To be set", "programme dates still to be decided"
     amount, unit = span(t.days)
-    return plural(round(amount), unit), f"{_short_date(t.start)} to {_short_date(t.end)}"
-
-
-def _about(days: float) -> str:
-    """``about 4.6 months``, ``about 3 weeks``."""
-    amount, unit = span(days)
-    return f"about {plural(amount, unit)}"
+    return plural(round(amount), unit), f"{short_date(t.start)} to {short_date(t.end)}"
 
 
 def _format_words(ctx: ProposalContext, organisation: str = "") -> str:
@@ -842,14 +794,14 @@ def _section_summary(ctx: ProposalContext) -> list[Flowable]:
     lead = d.description.strip() or opening
     story: list[Flowable] = [section("Executive summary", s, layout.para(lead, lead_style(s)))]
     if t.dated and t.start and t.end and not t.end_assumed:
-        when = (f"It runs from {layout.long_date(t.start)} to {layout.long_date(t.end)}: "
+        when = (f"It runs from {long_date(t.start)} to {long_date(t.end)}: "
                 f"{plural(round(t.days / 7), 'week') if t.days >= 14 else plural(t.days, 'day')}"
                 " from launch to the closing celebration, "
-                f"with {_about(t.checkin_days)} of regular meetings.")
+                f"with {length_words(t.checkin_days)} of regular meetings.")
     elif t.start and t.end:
-        when = (f"It launches on {layout.long_date(t.start)}. The end date is still to be "
+        when = (f"It launches on {long_date(t.start)}. The end date is still to be "
                 f"decided; at a typical six months it would close around "
-                f"{layout.long_date(t.end)}.")
+                f"{long_date(t.end)}.")
     else:
         when = ("Its dates are still to be decided; this proposal plans for 26 weeks from "
                 "launch to close.")
@@ -1062,10 +1014,10 @@ def _section_kpis(ctx: ProposalContext) -> list[Flowable]:
 def _section_timeline(ctx: ProposalContext) -> list[Flowable]:
     s, t = ctx.styles, ctx.timeline
     if t.dated and not t.end_assumed and t.start and t.end:
-        intro = (f"From launch on {layout.long_date(t.start)} to the close on "
-                 f"{layout.long_date(t.end)}. Dates of events fall on working days.")
+        intro = (f"From launch on {long_date(t.start)} to the close on "
+                 f"{long_date(t.end)}. Dates of events fall on working days.")
     elif t.start:
-        intro = (f"From launch on {layout.long_date(t.start)}. The end date is still to be "
+        intro = (f"From launch on {long_date(t.start)}. The end date is still to be "
                  "decided; the plan assumes 26 weeks.")
     else:
         intro = ("The dates are still to be decided, so the plan is in weeks from launch, "
@@ -1085,8 +1037,9 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
              f"{plural(r.people, 'person', 'people')} enrolled so far.")
     intro = layout.para(
         f"The programme's main cost is time, most of it mentors' and mentees' time in "
-        f"meetings: {CADENCE_WORDS[d.default_cadence]} for {_about(ctx.timeline.checkin_days)}"
-        f" is {plural(r.meetings, 'meeting')} of {d.default_duration_minutes} minutes, "
+        f"meetings: {CADENCE_WORDS[d.default_cadence]} for "
+        f"{length_words(ctx.timeline.checkin_days)} is {plural(r.meetings, 'meeting')} of "
+        f"{d.default_duration_minutes} minutes, "
         f"{hours(r.meeting_hours)} hours per {unit}. {basis}", s.body)
     fte = r.coordinator_per_week / FULL_TIME_HOURS_PER_WEEK * 100
     figures = key_figures([
@@ -1123,10 +1076,8 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
         section("People's time", s, layout.table(
             rows, s, ctx.branding, [w * 0.22, w * 0.53, w * 0.25]), Spacer(1, 2 * mm), note,
             level=1)]
-    audience = {Audience.MENTORS: "Mentors", Audience.MENTEES: "Mentees",
-                Audience.EVERYONE: "Everyone", Audience.STAKEHOLDERS: "Stakeholders"}
     training_rows = [["Session", "For", "Length", "When", "Status"]]
-    training_rows += [[t.title, audience[t.audience], f"{t.minutes} min", t.when,
+    training_rows += [[t.title, AUDIENCE_NAMES[t.audience], f"{t.minutes} min", t.when,
                        "Booked" if t.booked else "Suggested"] for t in ctx.training]
     note = ("Sessions already booked, and those we suggest, placed on the timeline:"
             if any(t.booked for t in ctx.training) else
@@ -1186,7 +1137,7 @@ def _section_decision(ctx: ProposalContext) -> list[Flowable]:
     deadline = _weekday_on_or_before(t.start - timedelta(days=14)) if t.start else None
     if deadline is not None and deadline < ctx.today:
         deadline = None
-    decide_by = f" by {layout.long_date(deadline)}" if deadline else ""
+    decide_by = f" by {long_date(deadline)}" if deadline else ""
     ask = (f"We ask the leadership team to approve {d.name}{decide_by}, to name an executive "
            f"sponsor, and to release the time set out under Resources needed: about "
            f"{hours(r.meeting_hours + r.mentor_extra_hours)} hours per mentor per "
@@ -1194,7 +1145,7 @@ def _section_decision(ctx: ProposalContext) -> list[Flowable]:
            "of coordination.")
     steps = [["Next step", "When", "Who"],
              ["Approve the programme and name a sponsor",
-              _event_date(deadline) if deadline else "Before launch", "Leadership team"],
+              weekday_date(deadline) if deadline else "Before launch", "Leadership team"],
              ["Confirm the budget items and the coordinator's time", "Before launch",
               "Sponsor"]]
     if not d.objectives or not d.kpis:
