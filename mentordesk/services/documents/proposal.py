@@ -1083,7 +1083,7 @@ def _section_resources(ctx: ProposalContext) -> list[Flowable]:
             if any(t.booked for t in ctx.training) else
             "Suggested sessions, placed on the timeline:")
     story.append(section("Training and events", s, layout.para(note, s.body), layout.table(
-        training_rows, s, ctx.branding, [w * 0.40, w * 0.13, w * 0.11, w * 0.22, w * 0.14]),
+        training_rows, s, ctx.branding, [w * 0.33, w * 0.22, w * 0.10, w * 0.21, w * 0.14]),
         level=1))
     budget = [["Item", "What it covers", "Cost"],
               ["Facilitation", f"Mentor training and mentee orientation "
