@@ -45,6 +45,7 @@ from mentordesk.models import (
     SeriesStatus,
 )
 from mentordesk.services import audit
+from mentordesk.services.documents.wording import WEEKDAYS
 from mentordesk.services.validation import check_timezone
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def parse_every(text: str) -> tuple[CheckinFrequency, int]:
 
 def describe_rhythm(frequency: CheckinFrequency, interval: int, first: datetime) -> str:
     """The rhythm in words: "every 2 weeks on Tuesday", "monthly on the 2nd Tuesday"."""
-    day = f"{first:%A}"
+    day = WEEKDAYS[first.weekday()]  # English whatever the desktop's language
     if frequency == CheckinFrequency.DAILY:
         return "every day" if interval == 1 else f"every {interval} days"
     if frequency == CheckinFrequency.WEEKLY:
