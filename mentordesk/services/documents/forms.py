@@ -3,18 +3,21 @@
 :func:`render_form` lays out a programme's form with its branding: a coloured band with the
 title and logo, the introduction, an "About you" panel, then the numbered questions, each
 kept whole on one page. With ``fillable`` the answers are AcroForm fields (ReportLab): a
-multi-line text field per text question, a radio group per rating, yes/no or choice
-question. Without it the same page is for a pen: circles to mark and ruled boxes to write in.
+multi-line text field per text question, a radio group per rating, 0-10 score, yes/no or
+choice question, and a checkbox per choice of a tick-box (multiple choice) question. Without
+it the same page is for a pen: circles to mark, squares to tick and ruled boxes to write in.
 
 Every fillable copy carries a hidden, read-only field ``md_form`` naming the form, a
-fingerprint of its questions and, for a personal copy, the participant. The answer to
-question ``id`` is field ``q<id>``; the respondent's name and email are ``md_name`` and
-``md_email``. :func:`import_filled_forms` reads those fields back with pypdf, checks every
-answer against the form as it is now, and stores one :class:`FeedbackResponse` per file,
-remembered by a digest of what the file said so the same form imported twice is stored once.
+fingerprint of its questions and, for a personal copy, the participant with a short hash of
+their email (ids are reused after an erasure; the hash tells a newcomer apart). The answer
+to question ``id`` is field ``q<id>``, except that choice ``n`` of a tick-box question is
+checkbox ``q<id>_c<n>``; the respondent's name and email are ``md_name`` and ``md_email``.
+:func:`import_filled_forms` reads those fields back with pypdf, checks every answer against
+the form as it is now, and stores one :class:`FeedbackResponse` per file, remembered by a
+digest (see :func:`_source_digest`) so the same file imported twice is stored once.
 
-Drawing and reading are per question kind (``_AREAS`` and ``_READERS``), so a new kind (a
-0-10 recommendation score, several choices) is one area class and one reader.
+Drawing and reading are per question kind (``_AREAS`` and ``_READERS``): a new kind is one
+area class and one reader.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from sqlalchemy.orm import Session
 from mentordesk.errors import UserError
 from mentordesk.models import (
     Audience,
+    Erasure,
     FeedbackAnswer,
     FeedbackForm,
     FeedbackQuestion,
@@ -70,12 +74,14 @@ from mentordesk.services.documents.layout import (
     PAPER_SIZES,
     Branding,
     colour,
-    image,
+    draw_logo,
     make_styles,
     para,
     rich,
+    shorten,
     tint,
 )
+from mentordesk.services.documents.wording import AUDIENCE_LABELS, plural
 
 __all__ = [
     "EMAIL_FIELD",
@@ -83,6 +89,7 @@ __all__ = [
     "NAME_FIELD",
     "FormImport",
     "FormSummary",
+    "choice_field",
     "find_form",
     "import_filled_forms",
     "list_forms",
@@ -96,10 +103,14 @@ EMAIL_FIELD = "md_email"
 
 LOW_LABEL = "Not at all"
 HIGH_LABEL = "Very much"
+SCORE_LOW_LABEL = "Not at all likely"
+SCORE_HIGH_LABEL = "Extremely likely"
+SCORE_MAX = 10
 
+# A personal copy made before the email check existed has no " check=" part.
 _IDENTITY = re.compile(
     r"^mentordesk-form/1 form=(?P<form>\d{1,12}) version=(?P<version>[0-9a-f]{16})"
-    r"(?: participant=(?P<participant>\d{1,12}))?$")
+    r"(?: participant=(?P<participant>\d{1,12})(?: check=(?P<check>[0-9a-f]{12}))?)?$")
 _INK = colors.HexColor("#222222")
 _MUTED = colors.HexColor("#5F6B76")
 _RULE = colors.HexColor("#C9D1D9")
@@ -110,6 +121,10 @@ _BAND = 30 * mm
 # ring drawn on the page.
 _RADIO = 20.0
 _RING_D = 15.0
+_TICK = 13.0  # side of a tick box drawn on the page
+# ReportLab's check mark fills its widget to the corners, so the checkbox is a little
+# smaller than the box it sits in: the mark then stays inside the box's border.
+_CHECKBOX = 10.5
 _INDENT = 28.0
 _LABEL_DROP = 3.5  # baseline of a 10 pt label beside a circle, below the circle's centre
 _FIELD_FONT = "Helvetica"  # AcroForm appearances only know the standard 14 fonts
@@ -119,6 +134,11 @@ _FIELD_SIZE = 10
 def question_field(question_id: int) -> str:
     """The AcroForm field name holding the answer to question ``question_id``."""
     return f"q{question_id}"
+
+
+def choice_field(question_id: int, number: int) -> str:
+    """The checkbox of choice ``number`` (from 1) of tick-box question ``question_id``."""
+    return f"{question_field(question_id)}_c{number}"
 
 
 # ---------------------------------------------------------------------------- summaries
@@ -213,9 +233,21 @@ def _fingerprint(questions: Sequence[_Question]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _identity(form_id: int, version: str, participant_id: int | None) -> str:
+def _person_check(email: str) -> str:
+    """A short hash of a participant's email, written into their personal copy.
+
+    SQLite gives a new row the highest id plus one, so after an erasure (which deletes the
+    row) a newcomer can get the erased person's id; their email differs, so the copy's
+    check does not match them. 48 bits: a chance match is not a practical worry.
+    """
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+
+
+def _identity(form_id: int, version: str, respondent: _Respondent | None) -> str:
     text = f"mentordesk-form/1 form={form_id} version={version}"
-    return text + (f" participant={participant_id}" if participant_id is not None else "")
+    if respondent is None:
+        return text
+    return text + f" participant={respondent.id} check={_person_check(respondent.email)}"
 
 
 # ---------------------------------------------------------------------------- drawing
@@ -250,6 +282,26 @@ class _Look:
                 shape="circle", buttonStyle="circle", fillColor=None, borderColor=None,
                 borderWidth=None, textColor=self.primary, tooltip=_plain(tooltip),
                 fieldFlags=flags, relative=True)
+
+    def tick(self, canvas: Canvas, cx: float, cy: float, name: str, tooltip: str) -> None:
+        """A square to tick centred at ``cx, cy``; a checkbox over it when fillable.
+
+        A checkbox is never flagged required: a viewer would then insist on every choice
+        being ticked. "At least one" is checked on import instead.
+        """
+        half = _TICK / 2
+        canvas.saveState()
+        canvas.setStrokeColor(_RING)
+        canvas.setFillColor(colors.white)
+        canvas.setLineWidth(0.9)
+        canvas.roundRect(cx - half, cy - half, _TICK, _TICK, 1.5, stroke=1, fill=1)
+        canvas.restoreState()
+        if self.fillable:
+            canvas.acroForm.checkbox(
+                name=name, x=cx - _CHECKBOX / 2, y=cy - _CHECKBOX / 2, size=_CHECKBOX,
+                shape="square", buttonStyle="check", fillColor=None, borderColor=None,
+                borderWidth=None, textColor=self.primary, tooltip=_plain(tooltip),
+                fieldFlags="", relative=True)
 
     def box(self, canvas: Canvas, x: float, y: float, width: float, height: float, *,
             name: str, tooltip: str, multiline: bool, maxlen: int, required: bool,
@@ -299,18 +351,29 @@ class _Area:
         raise NotImplementedError
 
 
+_LABEL_SIZE = 8.5  # the italic words at the ends of a scale
+
+
+def _scale_ring(area: _Area, canvas: Canvas, cx: float, cy: float, value: int,
+                last: int) -> None:
+    """One point of a scale: its number above its circle."""
+    canvas.setFillColor(_INK)
+    fonts.draw_text(canvas, cx, cy + _RING_D / 2 + 4, str(value), 9, align="centre")
+    area.look.ring(canvas, cx, cy, area.q.field, str(value),
+                   f"{area.q.text} ({value} of {last})", area.q.required)
+
+
 class _RatingArea(_Area):
     """``Not at all  ( )1 ( )2 ... ( )n  Very much``, the numbers above the circles."""
 
     _ROW = 30.0
-    _LABEL_SIZE = 8.5
 
     def measure(self, width: float) -> float:
         return self._ROW
 
     def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
         n = self.q.scale_max
-        size = self._LABEL_SIZE
+        size = _LABEL_SIZE
         low = fonts.text_width(LOW_LABEL, size, style=Style.ITALIC)
         high = fonts.text_width(HIGH_LABEL, size, style=Style.ITALIC)
         cell = min(40.0, (width - low - high - 20) / n)
@@ -321,14 +384,36 @@ class _RatingArea(_Area):
                         align="right")
         start = x + low + 10
         for value in range(1, n + 1):
-            cx = start + cell * (value - 0.5)
-            canvas.setFillColor(_INK)
-            fonts.draw_text(canvas, cx, cy + _RING_D / 2 + 4, str(value), 9, align="centre")
-            self.look.ring(canvas, cx, cy, self.q.field, str(value),
-                           f"{self.q.text} ({value} of {n})", self.q.required)
+            _scale_ring(self, canvas, start + cell * (value - 0.5), cy, value, n)
         canvas.setFillColor(_MUTED)
         fonts.draw_text(canvas, start + cell * n + 10, cy - 3, HIGH_LABEL, size,
                         style=Style.ITALIC)
+        canvas.restoreState()
+
+
+class _ScoreArea(_Area):
+    """Eleven circles numbered 0 to 10, "Not at all likely" under the first and
+    "Extremely likely" under the last (the usual recommendation question)."""
+
+    _ROW = 44.0
+    _CELL = 34.0
+
+    def measure(self, width: float) -> float:
+        return self._ROW
+
+    def draw(self, canvas: Canvas, x: float, top: float, width: float) -> None:
+        cell = min(self._CELL, width / (SCORE_MAX + 1))
+        cy = top - 20.5  # where a rating's circles are, so the two kinds line up
+        canvas.saveState()
+        for value in range(SCORE_MAX + 1):
+            _scale_ring(self, canvas, x + cell * (value + 0.5), cy, value, SCORE_MAX)
+        canvas.setFillColor(_MUTED)
+        baseline = cy - _RING_D / 2 - 11
+        left, right = x + cell / 2 - _RING_D / 2, x + cell * (SCORE_MAX + 0.5) + _RING_D / 2
+        fonts.draw_text(canvas, left, baseline, SCORE_LOW_LABEL, _LABEL_SIZE,
+                        style=Style.ITALIC)
+        fonts.draw_text(canvas, right, baseline, SCORE_HIGH_LABEL, _LABEL_SIZE,
+                        style=Style.ITALIC, align="right")
         canvas.restoreState()
 
 
@@ -340,6 +425,11 @@ class _OptionsArea(_Area):
     def options(self) -> list[tuple[str, str]]:
         """(field value, label) of each option."""
         return [(f"c{i}", text) for i, text in enumerate(self.q.choices, start=1)]
+
+    def mark(self, canvas: Canvas, cx: float, cy: float, value: str, label: str) -> None:
+        """The circle of one option, centred at ``cx, cy``."""
+        self.look.ring(canvas, cx, cy, self.q.field, value, f"{self.q.text}: {label}",
+                       self.q.required)
 
     def _columns(self) -> int:
         return 2 if len(self.options()) >= 6 else 1
@@ -373,14 +463,25 @@ class _OptionsArea(_Area):
                 paragraph, height = cells[i]
                 value, label = options[i]
                 cy = y - self._ROW / 2
-                self.look.ring(canvas, left + _RADIO / 2, cy, self.q.field, value,
-                               f"{self.q.text}: {label}", self.q.required)
+                self.mark(canvas, left + _RADIO / 2, cy, value, label)
                 # A paragraph's first baseline is fontSize below its top: put it where the
-                # circle's centre meets the middle of the lower-case letters.
+                # mark's centre meets the middle of the lower-case letters.
                 baseline = cy - _LABEL_DROP
                 paragraph.drawOn(canvas, left + _RADIO + 4,
                                  baseline + self.look.option.fontSize - paragraph.height)
                 y -= height
+
+
+class _TickBoxesArea(_OptionsArea):
+    """Labelled squares, one checkbox per choice, laid out like a choice question's circles
+    (tick-box questions: any of the choices)."""
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(choice_field(self.q.id, i), text)
+                for i, text in enumerate(self.q.choices, start=1)]
+
+    def mark(self, canvas: Canvas, cx: float, cy: float, value: str, label: str) -> None:
+        self.look.tick(canvas, cx, cy, value, f"{self.q.text}: {label}")
 
 
 class _YesNoArea(_Area):
@@ -422,7 +523,9 @@ class _TextArea(_Area):
 
 _AREAS: dict[QuestionKind, type[_Area]] = {
     QuestionKind.RATING: _RatingArea,
+    QuestionKind.SCORE: _ScoreArea,
     QuestionKind.CHOICE: _OptionsArea,
+    QuestionKind.MULTI_CHOICE: _TickBoxesArea,
     QuestionKind.YES_NO: _YesNoArea,
     QuestionKind.TEXT: _TextArea,
 }
@@ -538,22 +641,17 @@ class _AboutYou(Flowable):  # type: ignore[misc]  # ReportLab is untyped
                          multiline=False, maxlen=maxlen, required=False)
         else:
             canvas.setFillColor(_INK)
-            width = fonts.draw_text(canvas, pad + 4, top - 30, self.respondent.name,
-                                    fonts.fit_size(self.respondent.name, inner * 0.6, 11, 7),
+            name = self.respondent.name
+            size = fonts.fit_size(name, inner * 0.6, 11, 8, style=Style.BOLD)
+            width = fonts.draw_text(canvas, pad + 4, top - 30,
+                                    shorten(name, inner * 0.6, size, style=Style.BOLD), size,
                                     style=Style.BOLD)
             if self.respondent.email:
                 canvas.setFillColor(_MUTED)
-                fonts.draw_text(canvas, pad + 4 + width + 10, top - 30, self.respondent.email, 9)
+                fonts.draw_text(canvas, pad + 4 + width + 10, top - 30,
+                                shorten(self.respondent.email, inner - width - 10, 9), 9)
         canvas.restoreState()
         self.note.drawOn(canvas, pad + 4, pad)
-
-
-_AUDIENCES = {
-    Audience.MENTORS: "For mentors",
-    Audience.MENTEES: "For mentees",
-    Audience.EVERYONE: "For mentors and mentees",
-    Audience.STAKEHOLDERS: "For stakeholders",
-}
 
 
 class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
@@ -589,24 +687,24 @@ class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is unty
         canvas.rect(0, height - _BAND - 3, width, 3, stroke=0, fill=1)
         text_right = width - MARGIN
         if b.logo_png:
-            logo = image(b.logo_png)
-            w, h = logo.getSize()
-            scale = min(40 * mm / w, 14 * mm / h)
-            box_w, box_h = w * scale + 6 * mm, h * scale + 5 * mm
-            bx, by = width - MARGIN - box_w + 3 * mm, height - _BAND / 2 - box_h / 2
-            canvas.setFillColor(colors.white)
-            canvas.roundRect(bx, by, box_w, box_h, 2 * mm, stroke=0, fill=1)
-            canvas.drawImage(logo, bx + 3 * mm, by + 2.5 * mm, w * scale, h * scale,
-                             mask="auto")
-            text_right = bx - 6 * mm
+            text_right = self._logo(canvas, b.logo_png) - 6 * mm
         canvas.setFillColor(colors.white)
         room = text_right - MARGIN
-        size = fonts.fit_size(self.doc_title, room, 22, 12, family=Family.SERIF,
-                              style=Style.BOLD)
-        fonts.draw_text(canvas, MARGIN, height - _BAND + 14 * mm, self.doc_title, size,
-                        family=Family.SERIF, style=Style.BOLD)
-        fonts.draw_text(canvas, MARGIN, height - _BAND + 7 * mm, self.subtitle,
-                        fonts.fit_size(self.subtitle, room, 10, 7))
+        family, style = Family.SERIF, Style.BOLD
+        size = fonts.fit_size(self.doc_title, room, 22, 16, family=family, style=style)
+        lines = [self.doc_title]
+        if fonts.text_width(self.doc_title, size, family, style) > room:
+            # Too long for one line even at 16 pt: two smaller lines, the second cut short.
+            size = 14
+            lines = fonts.wrap(self.doc_title, room, size, family=family, style=style)
+            lines = [lines[0], " ".join(lines[1:])] if len(lines) > 1 else lines
+        for i, line in enumerate(lines):
+            fonts.draw_text(canvas, MARGIN, height - _BAND + (14 + 6 * (len(lines) - 1 - i)) * mm,
+                            shorten(line, room, size, family, style), size, family=family,
+                            style=style)
+        size = fonts.fit_size(self.subtitle, room, 10, 8)
+        fonts.draw_text(canvas, MARGIN, height - _BAND + 7 * mm,
+                        shorten(self.subtitle, room, size), size)
         canvas.restoreState()
         if self.identity is not None:
             # Hidden and read-only: a viewer neither shows it nor lets anyone change it.
@@ -616,6 +714,29 @@ class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is unty
                 borderColor=None, borderWidth=0, maxlen=0, fontName=_FIELD_FONT, fontSize=6)
         self._footer(canvas)
 
+    def _logo(self, canvas: Canvas, png: bytes) -> float:
+        """The logo on a white card at the right of the band; returns the card's left edge.
+
+        The card is sized to the logo as drawn, so the logo goes into a form XObject
+        first (draw_logo says its size), then the card, then the XObject on the card.
+        """
+        width, height = self.pagesize
+        max_w, max_h = 40 * mm, 14 * mm
+        canvas.beginForm("md-form-logo", 0, 0, max_w, max_h)
+        w, h = draw_logo(canvas, png, 0, max_h, max_w, max_h)
+        canvas.endForm()
+        card_w, card_h = w + 6 * mm, h + 5 * mm
+        left, bottom = width - MARGIN - card_w + 3 * mm, height - _BAND / 2 - card_h / 2
+        canvas.setFillColor(colors.white)
+        canvas.roundRect(left, bottom, card_w, card_h, 2 * mm, stroke=0, fill=1)
+        canvas.saveState()
+        # The logo sits at the top of its max_w x max_h box: move that box's top-left
+        # corner to the card's, inside the padding.
+        canvas.translate(left + 3 * mm, bottom + 2.5 * mm + h - max_h)
+        canvas.doForm("md-form-logo")
+        canvas.restoreState()
+        return float(left)
+
     def _later_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         b = self.branding
         width, height = self.pagesize
@@ -623,10 +744,9 @@ class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is unty
         canvas.setFillColor(colors.HexColor("#666666"))
         top = height - MARGIN + 2 * mm
         half = (width - 2 * MARGIN) / 2 - 6
-        fonts.draw_text(canvas, MARGIN, top, self.doc_title,
-                        fonts.fit_size(self.doc_title, half, 8.5, 6))
-        fonts.draw_text(canvas, width - MARGIN, top, b.programme,
-                        fonts.fit_size(b.programme, half, 8.5, 6), align="right")
+        fonts.draw_text(canvas, MARGIN, top, shorten(self.doc_title, half, 8.5), 8.5)
+        fonts.draw_text(canvas, width - MARGIN, top, shorten(b.programme, half, 8.5), 8.5,
+                        align="right")
         canvas.setStrokeColor(colour(b.primary))
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
@@ -642,9 +762,10 @@ class _FormDocument(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is unty
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, MARGIN + 2 * mm, width - MARGIN, MARGIN + 2 * mm)
         canvas.setFillColor(colors.HexColor("#666666"))
-        issuer = self.branding.issuer
-        fonts.draw_text(canvas, MARGIN, MARGIN - 3 * mm, issuer,
-                        fonts.fit_size(issuer, (width - 2 * MARGIN) * 0.4, 8.5, 6))
+        # The reference is centred: the organisation keeps clear of it (and the page number).
+        room = (width - fonts.text_width(self.reference, 7)) / 2 - MARGIN - 4 * mm
+        fonts.draw_text(canvas, MARGIN, MARGIN - 3 * mm,
+                        shorten(self.branding.issuer, room, 8.5), 8.5)
         fonts.draw_text(canvas, width / 2, MARGIN - 3 * mm, self.reference, 7, align="centre")
         total = f" of {self.total}" if self.total else ""
         fonts.draw_text(canvas, width - MARGIN, MARGIN - 3 * mm, f"Page {page}{total}", 8.5,
@@ -667,31 +788,36 @@ def _look(branding: Branding, fillable: bool) -> _Look:
                  small=small)
 
 
-def _instructions(fillable: bool, branding: Branding, any_required: bool) -> str:
+def _instructions(fillable: bool, branding: Branding, questions: Sequence[_Question]) -> str:
+    kinds = {q.kind for q in questions}
     if fillable:
         text = "Fill in this form on screen, save it and send the saved file back"
     else:
-        text = ("Mark one circle for each rating or choice question and write your answers "
-                "in the boxes, then hand the form back")
+        ticks = (", tick every square that applies"
+                 if QuestionKind.MULTI_CHOICE in kinds else "")
+        text = (f"Mark one circle for each rating or choice question{ticks} and write your "
+                "answers in the boxes, then hand the form back")
     who = branding.coordinator_name or branding.coordinator_email
     if branding.coordinator_name and branding.coordinator_email:
         who = f"{branding.coordinator_name} ({branding.coordinator_email})"
     text += f" to {who}." if who else " to your programme coordinator."
-    if any_required:
+    if any(q.required for q in questions):
         text += " Questions marked * need an answer."
     return text
 
 
 def render_form(session: Session, form_id: int, *, fillable: bool = True,
-                participant_id: int | None = None) -> bytes:
+                participant_id: int | None = None,
+                cancelled: Callable[[], bool] | None = None) -> bytes:
     """The form ``form_id`` as PDF bytes: fillable (AcroForm) or for pen and paper.
 
     With ``participant_id`` the copy is personal: the person's name and email are printed
     in place of the name and email fields, and a filled-in copy is linked to them.
 
     Raises:
-        UserError: the form or participant does not exist, the form has no questions, or a
-            question is too long to fit on one page.
+        UserError: the form or participant does not exist, the form has no questions, a
+            question is too long to fit on one page, or ``cancelled`` returned True
+            (nothing is produced).
     """
     form = session.get(FeedbackForm, form_id)
     if form is None:
@@ -703,6 +829,9 @@ def render_form(session: Session, form_id: int, *, fillable: bool = True,
         if q.kind == QuestionKind.CHOICE and len(q.choices) < 2:
             raise UserError(f"Question {q.number} of “{form.title}” is a choice question "
                             "with fewer than two choices: add its choices, one per line.")
+        if q.kind == QuestionKind.MULTI_CHOICE and not q.choices:
+            raise UserError(f"Question {q.number} of “{form.title}” is a tick-box question "
+                            "without choices: add its choices, one per line.")
     respondent = None
     if participant_id is not None:
         person = session.get(Participant, participant_id)
@@ -714,7 +843,7 @@ def render_form(session: Session, form_id: int, *, fillable: bool = True,
     version = _fingerprint(questions)
     kind = "Readiness survey" if form.purpose == FormPurpose.READINESS else "Feedback form"
     subtitle = " · ".join(p for p in (kind, branding.programme,
-                                      _AUDIENCES.get(Audience(form.audience), "")) if p)
+                                      AUDIENCE_LABELS.get(Audience(form.audience), "")) if p)
     reference = f"Form {form.id} · version {version[:8]}"
 
     def story() -> list[Flowable]:
@@ -725,18 +854,20 @@ def render_form(session: Session, form_id: int, *, fillable: bool = True,
         if items:
             items.append(Spacer(1, 4))
         items += [_AboutYou(look, respondent), Spacer(1, 8),
-                  para(_instructions(fillable, branding, any(q.required for q in questions)),
-                       look.small), Spacer(1, 4)]
+                  para(_instructions(fillable, branding, questions), look.small),
+                  Spacer(1, 4)]
         items += [_QuestionBlock(q, look, i == 0) for i, q in enumerate(questions)]
         items += [Spacer(1, 14), para("Thank you for your answers.", look.small)]
         return items
 
     def build(total: int | None) -> tuple[bytes, int]:
+        if cancelled is not None and cancelled():
+            raise UserError("Cancelled: nothing was written.")
         buffer = io.BytesIO()
         document = _FormDocument(
             buffer, title=form.title, subtitle=subtitle, reference=reference,
             branding=branding, total=total,
-            identity=_identity(form.id, version, participant_id) if fillable else None)
+            identity=_identity(form.id, version, respondent) if fillable else None)
         try:
             document.build(story())
         except LayoutError as error:
@@ -778,20 +909,29 @@ class _UnreadableError(Exception):
 
 
 _Fields = Mapping[str, str]
+# The "on" appearance ReportLab's acroForm.checkbox gives every checkbox (its other is Off).
+_CHECKBOX_ON = "Yes"
 
 
 def _chosen(question: _Question, fields: _Fields) -> str:
     return fields.get(question.field, "").strip()
 
 
-def _read_rating(question: _Question, fields: _Fields) -> _Answer | None:
+def _read_scale(question: _Question, fields: _Fields, low: int, high: int) -> _Answer | None:
     value = _chosen(question, fields)
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) <= question.scale_max:
-        raise _BadAnswerError(f"“{_plain(value, 20)}” is not on its scale of 1 to "
-                         f"{question.scale_max}")
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise _BadAnswerError(f"“{_plain(value, 20)}” is not on its scale of {low} to {high}")
     return _Answer(number=float(int(value)))
+
+
+def _read_rating(question: _Question, fields: _Fields) -> _Answer | None:
+    return _read_scale(question, fields, 1, question.scale_max)
+
+
+def _read_score(question: _Question, fields: _Fields) -> _Answer | None:
+    return _read_scale(question, fields, 0, SCORE_MAX)
 
 
 def _read_choice(question: _Question, fields: _Fields) -> _Answer | None:
@@ -802,6 +942,18 @@ def _read_choice(question: _Question, fields: _Fields) -> _Answer | None:
     if match is None or not 1 <= int(match[1]) <= len(question.choices):
         raise _BadAnswerError(f"“{_plain(value, 20)}” is not one of its choices")
     return _Answer(text=question.choices[int(match[1]) - 1])
+
+
+def _read_tick_boxes(question: _Question, fields: _Fields) -> _Answer | None:
+    """The ticked choices, one per line in the form's order (none ticked: no answer)."""
+    ticked = []
+    for number, choice in enumerate(question.choices, start=1):
+        state = fields.get(choice_field(question.id, number), "").strip()
+        if state == _CHECKBOX_ON:
+            ticked.append(choice)
+        elif state:
+            raise _BadAnswerError(f"“{_plain(state, 20)}” is not a tick of choice {number}")
+    return _Answer(text="\n".join(ticked)) if ticked else None
 
 
 def _read_yes_no(question: _Question, fields: _Fields) -> _Answer | None:
@@ -820,23 +972,33 @@ def _read_text(question: _Question, fields: _Fields) -> _Answer | None:
 
 _READERS: dict[QuestionKind, Callable[[_Question, _Fields], _Answer | None]] = {
     QuestionKind.RATING: _read_rating,
+    QuestionKind.SCORE: _read_score,
     QuestionKind.CHOICE: _read_choice,
+    QuestionKind.MULTI_CHOICE: _read_tick_boxes,
     QuestionKind.YES_NO: _read_yes_no,
     QuestionKind.TEXT: _read_text,
 }
 
 
-def _field_values(path: Path) -> dict[str, str]:
-    """The form fields of the PDF at ``path`` as text (a button's state without its slash).
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes.
+
+    Raises:
+        _UnreadableError: the file could not be read.
+    """
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise _UnreadableError(f"The file could not be opened ({reason}).") from None
+
+
+def _field_values(data: bytes) -> dict[str, str]:
+    """The form fields of the PDF ``data`` as text (a button's state without its slash).
 
     Raises:
         _UnreadableError: not a PDF pypdf can read, or one locked with a password.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise _UnreadableError(f"The file could not be opened ({reason}).") from None
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise _UnreadableError("This is not a PDF file.")
     try:
@@ -879,9 +1041,12 @@ def _button_state(field: Mapping[str, Any], value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Identity:
+    """What ``md_form`` says: the form, its version and, on a personal copy, the person."""
+
     form_id: int
     version: str
     participant_id: int | None
+    check: str | None  # _person_check of their email; None on copies made before it existed
 
 
 def _parse_identity(text: str) -> _Identity | None:
@@ -890,21 +1055,72 @@ def _parse_identity(text: str) -> _Identity | None:
         return None
     participant = match["participant"]
     return _Identity(int(match["form"]), match["version"],
-                     int(participant) if participant else None)
+                     int(participant) if participant else None, match["check"])
 
 
-def _digest(form_id: int, identity: _Identity, name: str, email: str,
-            answers: Mapping[int, _Answer]) -> str:
-    """SHA-256 of what the file said: the same filled-in form read twice gives the same."""
-    content = {
+def _identified(identity: _Identity, name: str, email: str) -> bool:
+    """Whether the file says who filled it in: a personal copy, or a name or email given."""
+    return identity.participant_id is not None or bool(name.strip() or email.strip())
+
+
+def _source_digest(data: bytes, form_id: int, identity: _Identity, name: str, email: str,
+                   answers: Mapping[int, _Answer]) -> str:
+    """What a response remembers of its file, to know the file again: SHA-256, in hex.
+
+    One column holds it (``FeedbackResponse.source_digest``, unique per form), so it is
+    one of two hashes, chosen by whether the file says who filled it in:
+
+    * Identified (a personal copy, or a name or email given): the form, who (the copy's
+      participant and check, the name, the email) and the answers. The same person's same
+      answers on the same copy are a duplicate even when a viewer saved the file again
+      (its bytes change); another person, or changed answers, are a new response.
+    * Anonymous: the file's bytes. Two people giving the same answers is common (a
+      one-question survey) and nothing in their files tells them apart, so only the very
+      same file is a duplicate. An anonymous copy saved again with unchanged answers is
+      imported, with a note naming the response with the same answers (see
+      :func:`_same_answers`) so the coordinator can judge.
+
+    The very same file is a duplicate either way: equal bytes say the same respondent and
+    answers. The two kinds cannot collide: a JSON object starts with "{", a PDF never does.
+    The identified hash is laid out as before these rules (a "check" key only when the
+    copy has one), so identified files imported earlier are still recognised; an anonymous
+    one imported earlier comes in again, with the note naming its twin.
+    """
+    if not _identified(identity, name, email):
+        return hashlib.sha256(data).hexdigest()
+    content: dict[str, Any] = {
         "form": form_id,
         "participant": identity.participant_id,
         "name": unicodedata.normalize("NFC", " ".join(name.split())),
         "email": email.strip().lower(),
         "answers": {str(qid): [a.text, a.number] for qid, a in sorted(answers.items())},
     }
+    if identity.check is not None:
+        content["check"] = identity.check
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _same_answers(session: Session, form_id: int, answers: Mapping[int, _Answer]) -> int | None:
+    """The first response to the form whose answers are exactly ``answers``, if any."""
+    wanted = {qid: (a.text, a.number) for qid, a in answers.items()}
+    qid, (text, number) = min(wanted.items())
+    # Only responses with the same first answer can match: read just theirs.
+    candidates = (
+        select(FeedbackAnswer.response_id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .where(FeedbackResponse.form_id == form_id, FeedbackAnswer.question_id == qid,
+               FeedbackAnswer.value_text.is_(None) if text is None
+               else FeedbackAnswer.value_text == text,
+               FeedbackAnswer.value_number.is_(None) if number is None
+               else FeedbackAnswer.value_number == number))
+    found: dict[int, dict[int, tuple[str | None, float | None]]] = {}
+    for response_id, question_id, value_text, value_number in session.execute(
+            select(FeedbackAnswer.response_id, FeedbackAnswer.question_id,
+                   FeedbackAnswer.value_text, FeedbackAnswer.value_number)
+            .where(FeedbackAnswer.response_id.in_(candidates))):
+        found.setdefault(response_id, {})[question_id] = (value_text, value_number)
+    return min((rid for rid, got in found.items() if got == wanted), default=None)
 
 
 def _numbers(numbers: Sequence[int]) -> str:
@@ -929,10 +1145,25 @@ def _pairing_of(session: Session, programme_id: int, participant_id: int) -> int
 
 
 def _respondent(session: Session, identity: _Identity, email: str) -> tuple[int | None, str]:
-    """The participant who filled in the form, and how they were recognised."""
-    if identity.participant_id is not None and session.get(
-            Participant, identity.participant_id) is not None:
-        return identity.participant_id, "from their personal copy"
+    """The participant who filled in the form, and how they were recognised.
+
+    A personal copy names its person by id, and ids are reused after an erasure, so the
+    copy's check (a hash of their email) must match the participant with that id now. A
+    copy made before the check existed is trusted unless that id was ever erased. Otherwise
+    the response is anonymous: never someone else's.
+    """
+    pid = identity.participant_id
+    if pid is not None:
+        person = session.get(Participant, pid)
+        gone = "anonymously: the person this personal copy was made for is no longer in MentorDesk"
+        if person is None:
+            return None, gone
+        if identity.check is None:
+            erased = session.scalar(select(Erasure.id).where(Erasure.participant_id == pid))
+            return (None, gone) if erased is not None else (pid, "from their personal copy")
+        if identity.check != _person_check(person.email):
+            return None, gone + " (or their email address has changed since)"
+        return pid, "from their personal copy"
     if email.strip():
         found = session.scalar(select(Participant.id).where(
             func.lower(Participant.email) == email.strip().lower()))
@@ -950,7 +1181,8 @@ def _import_one(session: Session, path: Path) -> FormImport:
                           response_id=None)
 
     try:
-        fields = _field_values(path)
+        data = _read_bytes(path)
+        fields = _field_values(data)
     except _UnreadableError as error:
         return refuse("unreadable", str(error))
     identity = _parse_identity(fields.get(FORM_FIELD, ""))
@@ -990,14 +1222,19 @@ def _import_one(session: Session, path: Path) -> FormImport:
                       "Nothing was imported.", title)
     if not answers:
         return refuse("incomplete", "No question was answered. Nothing was imported.", title)
-    name, email = fields.get(NAME_FIELD, ""), fields.get(EMAIL_FIELD, "")
-    digest = _digest(form.id, identity, name, email, answers)
+    if identity.participant_id is not None:  # a personal copy has no name or email fields
+        name = email = ""
+    else:
+        name, email = fields.get(NAME_FIELD, ""), fields.get(EMAIL_FIELD, "")
+    digest = _source_digest(data, form.id, identity, name, email, answers)
     existing = session.scalar(select(FeedbackResponse.id).where(
         FeedbackResponse.form_id == form.id, FeedbackResponse.source_digest == digest))
     if existing is not None:
         return FormImport(file=file, form_title=title, status="duplicate",
                           message=f"Already imported (response {existing}); not stored again.",
                           response_id=existing)
+    twin = (None if _identified(identity, name, email)
+            else _same_answers(session, form.id, answers))
     participant_id, how = _respondent(session, identity, email)
     pairing_id = (_pairing_of(session, form.programme_id, participant_id)
                   if participant_id is not None else None)
@@ -1010,17 +1247,20 @@ def _import_one(session: Session, path: Path) -> FormImport:
     session.flush()
     audit.record(session, "import_feedback", "feedback_response", response.id,
                  ["answers", "participant_id"] if participant_id else ["answers"])
-    count = len(answers)
-    return FormImport(file=file, form_title=title, status="imported",
-                      message=f"{count} answer{'s' if count != 1 else ''} imported, "
-                      f"{how}.", response_id=response.id)
+    message = f"{plural(len(answers), 'answer')} imported, {how}."
+    if twin is not None:
+        message += (f" It has the same answers as response {twin} but is a different file, "
+                    "so it was kept: it may be someone else's.")
+    return FormImport(file=file, form_title=title, status="imported", message=message,
+                      response_id=response.id)
 
 
 def import_filled_forms(session: Session, paths: Sequence[Path]) -> list[FormImport]:
     """Read filled-in fillable forms and store each as a response, in ``session``.
 
-    Every file gets a :class:`FormImport`: ``imported``; ``duplicate`` when the same answers
-    from the same copy were imported before; ``incomplete`` when a required question is
+    Every file gets a :class:`FormImport`: ``imported``; ``duplicate`` when the very same
+    file, or the same identified person's same answers on the same copy, were imported
+    before (see :func:`_source_digest`); ``incomplete`` when a required question is
     blank (nothing stored); ``unreadable`` when the file is not a MentorDesk form, its form
     was deleted or its questions changed since the copy was made, or an answer is not one
     the form offers. The caller commits (one transaction for all files).
