@@ -235,6 +235,7 @@ def test_filled_form_imports_as_a_response_with_its_numbers_and_texts(
         assert response.participant_id == setup["minh"]
         assert response.pairing_id is None
         assert re.fullmatch(r"[0-9a-f]{64}", response.source_digest or "")
+        assert response.source == "pdf"
         got = {a.question_id: (a.value_text, a.value_number) for a in response.answers}
     assert got == {q[0]: (None, 4.0), q[1]: (None, 9.0), q[2]: ("Every two weeks", None),
                    q[3]: ("yes", None),

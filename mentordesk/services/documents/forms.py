@@ -1240,7 +1240,7 @@ def _import_one(session: Session, path: Path) -> FormImport:
                   if participant_id is not None else None)
     response = FeedbackResponse(
         form_id=form.id, participant_id=participant_id, pairing_id=pairing_id,
-        source_digest=digest,
+        source="pdf", source_digest=digest,
         answers=[FeedbackAnswer(question_id=qid, value_text=a.text, value_number=a.number)
                  for qid, a in answers.items()])
     session.add(response)
