@@ -107,7 +107,8 @@ class FeedbackResponse(Base):
         ForeignKey("pairing.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # SHA-256 of what an imported file said (form and answers); NULL for on-screen entry.
+    # For an imported PDF: SHA-256 of the respondent and answers (identified) or of the
+    # file's bytes (anonymous), so importing it again is noticed; NULL otherwise.
     source_digest: Mapped[str | None] = mapped_column(String(64))
     # How it arrived: typed in on screen, a filled-in PDF, or a survey tool's CSV export.
     source: Mapped[str] = mapped_column(String(10), default="screen")

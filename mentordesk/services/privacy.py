@@ -628,6 +628,10 @@ def _erase(session: Session, scope: _Scope) -> None:
         session.execute(update(FeedbackAnswer)
                         .where(FeedbackAnswer.id.in_(scope.comment_numbers_ids))
                         .values(value_text=None))
+    if scope.responses:
+        # An imported form's digest hashes who filled it in (their email among it).
+        session.execute(update(FeedbackResponse).where(FeedbackResponse.participant_id == pid)
+                        .values(source_digest=None))
     if scope.cited_award_ids:
         session.execute(update(Award).where(Award.id.in_(scope.cited_award_ids))
                         .values(citation=""))

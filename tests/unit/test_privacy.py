@@ -472,3 +472,22 @@ def test_reapply_rebuilds_a_lost_ledger_from_the_database(demo: Database,
     entries = json.loads(ledger_path(db_path).read_text(encoding="utf-8"))["erasures"]
     assert [e["participant_id"] for e in entries] == [mentor]
 
+
+
+def test_erasure_forgets_the_digest_of_their_imported_forms(demo: Database) -> None:
+    # A filled-in PDF's digest hashes the respondent's email with their answers.
+    _, mentee = _first_pairing(demo)
+    with demo.Session.begin() as s:
+        response = s.scalars(select(FeedbackResponse).where(
+            FeedbackResponse.participant_id == mentee)).first()
+        assert response is not None
+        response.source_digest, response.source = "ab" * 32, "pdf"
+        kept = s.scalars(select(FeedbackResponse).where(
+            FeedbackResponse.participant_id != mentee)).first()
+        assert kept is not None
+        kept.source_digest, kept_id = "cd" * 32, kept.id
+    erase_participant(demo, mentee)
+    with demo.Session() as s:
+        digests = dict(s.execute(select(FeedbackResponse.id, FeedbackResponse.source_digest)))
+        assert "ab" * 32 not in digests.values()
+        assert digests[kept_id] == "cd" * 32  # others' imports are still recognised
