@@ -46,12 +46,12 @@ The metrics (:data:`METRICS`; each one's ``description`` is the sentence the app
 * ``promotion_participants_pct`` and ``promotion_others_pct``: of the same people, the share
   promoted between the programme's start and as of.
 
-Confidential feedback (:func:`mentordesk.services.feedback.aggregate_allowed`): an average
-or score that includes a confidential response is only shown for at least
-:data:`~mentordesk.services.feedback.MIN_GROUP` responses; otherwise its value is None and
-its detail says "hidden: fewer than 5 responses". A month hidden that way could be worked
-out by subtracting the months shown from the total, so more months are hidden until that is
-no longer possible (or the total too). Respondents are never listed when confidential
+Confidential feedback: an average or score that includes confidential responses is only
+shown when :func:`mentordesk.services.feedback.aggregate_allowed` allows it (at least
+:data:`~mentordesk.services.feedback.MIN_GROUP` confidential responses); otherwise its value
+is None and its detail says "hidden: fewer than 5 responses". A month hidden that way could
+be worked out by subtracting the months shown from the total, so more months are hidden
+until the hidden ones together are allowed. Respondents are never listed when confidential
 responses are among them.
 
 KPI status (:func:`judge_kpi`), the same for a computed metric and a KPI measured by hand
@@ -178,13 +178,13 @@ METRICS: dict[str, MetricInfo] = dict([
     _info("satisfaction_avg", "Satisfaction", "out of 5", _INCREASE,
           "The average answer to feedback questions measuring satisfaction, on a 1-5 scale "
           "(a rating from 1 to N counts as 1 + (answer - 1) x 4 / (N - 1); a 0-10 score as "
-          "1 + answer x 0.4). Hidden when it includes confidential responses and there are "
-          f"fewer than {MIN_GROUP} responses."),
+          "1 + answer x 0.4). Not shown when it includes confidential responses, unless at "
+          f"least {MIN_GROUP} of them are confidential."),
     _info("recommendation_score", "Recommendation score (NPS)", "NPS", _INCREASE,
           "Net Promoter Score of the 0-10 answers to questions measuring recommendation: the "
           "percentage of promoters (9 or 10) minus the percentage of detractors (0 to 6), "
-          "from -100 to +100. Hidden when it includes confidential responses and there are "
-          f"fewer than {MIN_GROUP} responses."),
+          "from -100 to +100. Not shown when it includes confidential responses, unless at "
+          f"least {MIN_GROUP} of them are confidential."),
     _info("goals_reached_pct", "Goals reached", "%", _INCREASE,
           "Development goals marked reached (on or before today), out of all the development "
           "goals of the mentees in the programme's pairs."),
@@ -431,7 +431,7 @@ def judge_kpi(value: float | None, target: float, baseline: float | None,
     ``why_none`` is what the explanation says when there is no value.
     """
     if value is None:
-        return NO_DATA, f"No data: {why_none}" if why_none else "No data yet."
+        return NO_DATA, f"No data: {why_none.rstrip('.')}." if why_none else "No data yet."
     up = direction != KpiDirection.DECREASE
     shown, goal = format_metric(value, unit), format_metric(target, unit)
     wanted = f"a target of {goal}" if up else f"a target of at most {goal}"
@@ -517,9 +517,10 @@ def _people(session: Session, programme_id: int, as_of: date,
 def _pairs(session: Session, programme_id: int, as_of: date,
            ) -> tuple[dict[str, MetricValue], int]:
     """pairs_active and inactive_pairs."""
-    counts = {PairingStatus(s): n for s, n in session.execute(
+    found = {PairingStatus(s): n for s, n in session.execute(
         select(Pairing.status, func.count(Pairing.id))
         .where(_paired(programme_id)).group_by(Pairing.status)).all()}
+    counts = {s: found[s] for s in PairingStatus if s in found}
     total = sum(counts.values())
     active = counts.get(PairingStatus.ACTIVE, 0)
     others = ", ".join(f"{number(n)} {s.value.replace('_', ' ')}"
@@ -654,11 +655,12 @@ _RECOMMENDATION_KINDS = (QuestionKind.SCORE,)
 
 
 def _suppress(months: dict[int, tuple[int, int]], total_shown: bool) -> set[int]:
-    """Months to hide: each group not allowed on its own, then more (smallest first) until
-    the hidden ones together are allowed, so none can be worked out from the total."""
+    """Months to hide: each group not allowed on its own, then, when the total is shown,
+    more (smallest first) until the hidden ones together are allowed, so none can be
+    worked out by subtracting the others from the total."""
     hidden = {m for m, (n, conf) in months.items() if not aggregate_allowed(n, conf)}
     if not hidden or not total_shown:
-        return hidden if total_shown else set(months)
+        return hidden
 
     def allowed(group: Iterable[int]) -> bool:
         n = sum(months[m][0] for m in group)
@@ -1032,7 +1034,7 @@ def drill_down(session: Session, programme_id: int, metric: str, *,
     if key == "pairs_active":
         starts = dict(session.execute(select(Pairing.id, Pairing.start_date).where(
             Pairing.programme_id == programme_id,
-            Pairing.status == PairingStatus.ACTIVE)).tuples().all())
+            Pairing.status == PairingStatus.ACTIVE)).all())
         labels = _pair_labels(session, starts)
         return sorted((DrillRow("pair", pid, labels[pid],
                                 f"active since {start.isoformat()}" if start else "active")

@@ -486,7 +486,7 @@ def link_outcomes(session: Session) -> int:
     """Link HR outcome rows kept as a code only to the participant with that email (someone
     added after the HR file was imported); returns how many were linked."""
     unlinked = dict(session.execute(select(HrOutcome.employee_key, HrOutcome.id)
-                                    .where(HrOutcome.participant_id.is_(None))).tuples().all())
+                                    .where(HrOutcome.participant_id.is_(None))).all())
     if not unlinked:
         return 0
     changes = []
