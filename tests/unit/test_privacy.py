@@ -488,6 +488,7 @@ def test_erasure_forgets_the_digest_of_their_imported_forms(demo: Database) -> N
         kept.source_digest, kept_id = "cd" * 32, kept.id
     erase_participant(demo, mentee)
     with demo.Session() as s:
-        digests = dict(s.execute(select(FeedbackResponse.id, FeedbackResponse.source_digest)))
+        digests = {rid: digest for rid, digest in s.execute(
+            select(FeedbackResponse.id, FeedbackResponse.source_digest))}
         assert "ab" * 32 not in digests.values()
         assert digests[kept_id] == "cd" * 32  # others' imports are still recognised
