@@ -29,11 +29,20 @@ from mentordesk.services.documents import forms as forms_service
 from mentordesk.services.documents.branding import load_branding
 from mentordesk.services.documents.certificates import CertificateRequest, certificate_recipients
 from mentordesk.services.documents.forms import FormImport, list_forms, render_form
-from mentordesk.services.documents.handbooks import handbook_sections
+from mentordesk.services.documents.handbooks import (
+    PLACEHOLDERS,
+    handbook_sections,
+    save_handbook_section,
+)
 from mentordesk.services.pairing import list_pairings
 from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
 from mentordesk.ui.dialogs.form_import_dialog import FormImportsTableModel, summary_text
-from mentordesk.ui.dialogs.handbook_text_dialog import SectionDraft, SectionsTableModel
+from mentordesk.ui.dialogs.handbook_text_dialog import (
+    PLACEHOLDER_MEANINGS,
+    SectionDraft,
+    SectionsTableModel,
+    placeholders,
+)
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.pdf_preview import PdfPreview, page_numbers
 from mentordesk.ui.views import documents_view
@@ -551,6 +560,46 @@ def test_handbook_wording_is_saved_and_reset(qtbot: QtBot, window: MainWindow,
         again = handbook_sections(session, pid, "mentor")[0]
     assert not again.customised and again.text == again.default_text
     assert view.mentor_wording_label.text() == "The standard wording."  # type: ignore[attr-defined]
+
+
+def test_the_wording_dialog_counts_a_change_as_the_service_saves_it(
+        qtbot: QtBot, window: MainWindow, demo_db: Database,
+        prompts: SimpleNamespace) -> None:
+    assert set(PLACEHOLDER_MEANINGS) == set(PLACEHOLDERS)  # every one explained
+    # Names in any case, as the service fills them in.
+    assert placeholders("{Programme} by {coordinator_EMAIL}, {programme}") == [
+        "programme", "coordinator_email"]
+    view = documents(window)
+    pid = programme_id(demo_db)
+    dialog = view.edit_handbook_text("mentee")
+    assert dialog is not None
+    assert all(f"{{{name}}}" in dialog.placeholder_label.text() for name in PLACEHOLDERS)
+    key = dialog.section_keys()[0]
+    draft = dialog.current_draft()
+    assert draft is not None
+    default = draft.default
+    variants = {
+        "blank": "  \n\n",
+        "Windows line breaks": default.replace("\n", "\r\n") + "\r\n",
+        "spaces at line ends": "\n".join(f"{line}  " for line in default.split("\n")),
+        "blank lines around": f"\n\n{default}\n\n",
+        "own wording": f"{default}\n\nAsk {{Coordinator}} anything.",
+        "own, indented": f"  {default}  x",
+    }
+    for label, text in variants.items():
+        dialog.set_text(text)
+        with demo_db.Session.begin() as session:  # what the service makes of it
+            save_handbook_section(session, pid, "mentee", key, text)
+            kept = handbook_sections(session, pid, "mentee")[0].customised
+            save_handbook_section(session, pid, "mentee", key, "")  # back as it was
+        assert draft.own_wording is kept, label
+        assert draft.edited is kept, label  # stored: the standard; changed only if kept
+        assert (key in dialog.changes()) is kept, label
+        wording = dialog.model.index(0, 1).data()
+        assert wording == ("Yours •" if kept else "Standard"), label
+    dialog.set_text(default)
+    dialog.reject()
+    qtbot.waitUntil(lambda: view.text_dialog is None)
 
 
 # --------------------------------------------------------------------------- branding

@@ -1,5 +1,10 @@
 """The coordinator's own wording of a handbook: each section's text, the placeholders it may
-use, and going back to the standard wording; every change saved together in one go."""
+use, and going back to the standard wording; every change saved together in one go.
+
+Whether a section is "Yours" or "Standard", and whether it changed, is decided the way
+:func:`~mentordesk.services.documents.handbooks.save_handbook_section` decides what to
+store, so the dialog never shows a change the service would not save (or the reverse).
+"""
 
 from __future__ import annotations
 
@@ -34,12 +39,16 @@ from PySide6.QtWidgets import (
 )
 
 from mentordesk.errors import UserError
+from mentordesk.services.documents.handbooks import DETAILS, PLACEHOLDERS
 from mentordesk.ui import prompts
 from mentordesk.ui.widgets import ERROR_STYLE, MUTED_STYLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-# What each placeholder of the standard handbooks stands for.
+# The same pattern as the handbooks service's (private there): a name of letters and
+# underscores in braces, in any case; the service reads it lower-cased.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+# What each placeholder the service fills in (handbooks.PLACEHOLDERS) stands for; a test
+# checks that every one of them has a meaning here.
 PLACEHOLDER_MEANINGS = {
     "programme": "the programme's name",
     "organisation": "the organisation",
@@ -52,7 +61,6 @@ PLACEHOLDER_MEANINGS = {
     "format": "one-to-one pairs or group circles",
     "structure": "formal or informal meetings",
 }
-DETAILS = "{details}"
 FORMATTING_HINT = ("**bold**, *italic*, “### ” starts a subheading, “- ” a bullet, “1. ” a "
                    "numbered step, “> ” a highlighted box.")
 
@@ -74,16 +82,26 @@ class Section(Protocol):
 
 
 def placeholders(text: str) -> list[str]:
-    """The ``{name}`` placeholders in ``text``, in order of first use."""
-    return list(dict.fromkeys(_PLACEHOLDER.findall(text)))
+    """The ``{name}`` placeholders in ``text`` (lower-cased, as the service fills them), in
+    order of first use."""
+    return list(dict.fromkeys(name.lower() for name in _PLACEHOLDER.findall(text)))
 
 
-def same_text(a: str, b: str) -> bool:
-    """Whether two wordings are the same but for whitespace at the ends of lines and text."""
-    def norm(text: str) -> str:
-        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+def normalise(text: str) -> str:
+    """``text`` as the handbooks service stores it: one kind of line break, no spaces at
+    line ends, no blank lines around it (a copy of the service's private ``_normalise``)."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n")
+                     .replace("\r", "\n").split("\n")).strip("\n")
 
-    return norm(a) == norm(b)
+
+def stored_wording(text: str, default: str) -> str | None:
+    """What the service stores for a section worded ``text`` whose standard wording is
+    ``default``: None when it keeps the standard wording (``text`` blank, or equal to the
+    standard but for spaces around it), else the normalised text."""
+    wording = normalise(text)
+    if not wording.strip() or wording.strip() == default.strip():
+        return None
+    return wording
 
 
 @dataclass
@@ -98,13 +116,15 @@ class SectionDraft:
 
     @property
     def own_wording(self) -> bool:
-        """Whether the text in the editor differs from the standard wording."""
-        return not same_text(self.text, self.default)
+        """Whether saving the text in the editor keeps a wording of the coordinator's own
+        (blank goes back to the standard wording)."""
+        return stored_wording(self.text, self.default) is not None
 
     @property
     def edited(self) -> bool:
-        """Whether the text differs from what is stored."""
-        return not same_text(self.text, self.stored)
+        """Whether saving the text in the editor would change what is stored."""
+        return stored_wording(self.text, self.default) != stored_wording(self.stored,
+                                                                         self.default)
 
 
 class SectionColumn(IntEnum):
@@ -189,7 +209,7 @@ class HandbookTextDialog(QDialog):
 
     def __init__(self, title: str, sections: Sequence[Section],
                  save: Callable[[dict[str, str]], object], *,
-                 available: Sequence[str] = tuple(PLACEHOLDER_MEANINGS),
+                 available: Sequence[str] = PLACEHOLDERS,
                  read_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._save = save
@@ -369,6 +389,8 @@ class HandbookTextDialog(QDialog):
                                      and draft.own_wording)
         if draft is None:
             self.state_label.setText("")
+        elif not draft.text.strip():
+            self.state_label.setText("blank: the standard wording is printed")
         else:
             self.state_label.setText("your own wording" if draft.own_wording
                                      else "the standard wording")
