@@ -9,11 +9,20 @@ than a few megabytes at once. :func:`print_pdf` is a plain function taking ``pro
 ``cancelled`` callables, so it runs on a worker thread through :mod:`mentordesk.ui.tasks`
 (QPainter may paint on a QPrinter outside the GUI thread; the worker opens its own
 QPdfDocument).
+
+Qt's own "Print to File (PDF)" is switched off in the print dialog: Qt would write that file
+world-readable and in place, while Save as… writes it owner-only and atomically
+(:func:`mentordesk.services.documents.save_pdf`).
+
+The owner hands each document a ``context`` (what it was made from); a print carries the
+context of the document it started with, so whatever the owner shows when the printer
+finishes, ``printed`` reports the document that was printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,17 +211,21 @@ class PdfPreview(QWidget):
     ``save_requested`` is emitted by Save as… (and Ctrl+S in the owning view): the owner
     decides how to save (one file, or one per person) and may call :meth:`save_as` for the
     usual single file. Printing runs on ``tasks`` (set by the owner) when there is one.
+    :meth:`set_blocked` stops saving and printing while the owner knows the document shown
+    is out of date.
     """
 
     save_requested = Signal()
     document_changed = Signal()
-    printed = Signal(int)  # sheets printed
+    printed = Signal(int, object)  # sheets printed, the context of the document printed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks: TaskRunner | None = None
         self._data = b""
         self._name = "document.pdf"
+        self._context: object = None
+        self._blocked = ""
         self._buffer: QBuffer | None = None
         self.print_task: Task | None = None
         self.last_dir: Path | None = None
@@ -268,10 +281,8 @@ class PdfPreview(QWidget):
         self.zoom_in_button.clicked.connect(self.zoom_in)
 
         self.print_button = QPushButton("&Print…")
-        self.print_button.setToolTip("Print the pages shown (Ctrl+P)")
         self.print_button.clicked.connect(self.open_print_dialog)
         self.save_button = QPushButton("&Save as…")
-        self.save_button.setToolTip("Save the document as a PDF file (Ctrl+S)")
         self.save_button.clicked.connect(self.save_requested)
 
         self.toolbar = QWidget()
@@ -322,13 +333,29 @@ class PdfPreview(QWidget):
         """How many pages the document shown has."""
         return self.document.pageCount() if self._data else 0
 
+    @property
+    def context(self) -> object:
+        """What the owner said the document shown was made from (None without one)."""
+        return self._context
+
     def has_document(self) -> bool:
         """Whether a document is shown."""
         return bool(self._data)
 
-    def set_pdf(self, data: bytes, name: str) -> bool:
-        """Show the PDF ``data``, offered as ``name`` when saved; False if it is unreadable
-        (the placeholder then says so)."""
+    def can_output(self) -> bool:
+        """Whether the document shown may be saved or printed now."""
+        return self.has_document() and not self._blocked
+
+    def set_blocked(self, reason: str) -> None:
+        """Refuse to save or print while ``reason`` is set (empty: allowed again); the
+        reason is the buttons' tooltip."""
+        self._blocked = reason
+        self._update_actions()
+
+    def set_pdf(self, data: bytes, name: str, context: object = None) -> bool:
+        """Show the PDF ``data``, offered as ``name`` when saved, made from ``context``
+        (handed back by ``printed``); False if it is unreadable (the placeholder then says
+        so)."""
         self._release()
         self._buffer = load_pdf(self.document, data, self)
         if self.document.status() != QPdfDocument.Status.Ready:
@@ -338,6 +365,7 @@ class PdfPreview(QWidget):
             return False
         self._data = data
         self._name = name
+        self._context = context
         self.stack.setCurrentWidget(self.view)
         self.page_spin.setRange(1, max(1, self.document.pageCount()))
         self.page_count_label.setText(f"of {self.document.pageCount():,}")
@@ -368,6 +396,7 @@ class PdfPreview(QWidget):
             self._buffer.deleteLater()
             self._buffer = None
         self._data = b""
+        self._context = None
 
     def _update_actions(self) -> None:
         has = self.has_document()
@@ -379,8 +408,10 @@ class PdfPreview(QWidget):
         self.next_button.setEnabled(has and current < pages - 1)
         for widget in (self.zoom_out_button, self.zoom_combo, self.zoom_in_button):
             widget.setEnabled(has)
-        self.print_button.setEnabled(has and self.print_task is None)
-        self.save_button.setEnabled(has)
+        self.print_button.setEnabled(self.can_output() and self.print_task is None)
+        self.save_button.setEnabled(self.can_output())
+        self.print_button.setToolTip(self._blocked or "Print the pages shown (Ctrl+P)")
+        self.save_button.setToolTip(self._blocked or "Save the document as a PDF file (Ctrl+S)")
 
     # ------------------------------------------------------------------ navigation
 
@@ -478,7 +509,7 @@ class PdfPreview(QWidget):
         the path written, or None if cancelled or it failed (the failure is explained)."""
         from mentordesk.services.documents import save_pdf
 
-        if not self.has_document():
+        if not self.can_output():
             return None
         folder = self.last_dir or start_dir
         path = prompts.choose_pdf_path(self, title, folder / self._name)
@@ -507,14 +538,15 @@ class PdfPreview(QWidget):
     def open_print_dialog(self) -> Task | None:
         """Ask for the printer and pages, then print them (in the background when the
         owner gave a task runner); the task, or None if cancelled or done already."""
-        if not self.has_document() or self.print_task is not None:
+        if not self.can_output() or self.print_task is not None:
             return None
         printer = self.make_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print")
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
-        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, True)
+        # Save as… writes PDFs owner-only and atomically; Qt's file output would not.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies, True)
         dialog.setMinMax(1, self.page_count())
         dialog.setFromTo(1, self.page_count())
@@ -527,17 +559,17 @@ class PdfPreview(QWidget):
 
     def print_to(self, printer: QPrinter) -> Task | None:
         """Print the pages ``printer``'s range names (all by default)."""
-        if not self.has_document() or self.print_task is not None:
+        if not self.can_output() or self.print_task is not None:
             return None
         pages = page_numbers(printer, self.page_count(), self.current_page())
-        data = self._data
+        data, context = self._data, self._context
         if self.tasks is None:
             try:
                 sheets = print_pdf(printer, data, pages)
             except UserError as exc:
                 prompts.show_error(self, "Print", exc.message)
                 return None
-            self._on_printed(sheets)
+            self._on_printed(context, sheets)
             return None
 
         def work(progress: Progress, cancelled: Cancelled) -> int:
@@ -545,14 +577,15 @@ class PdfPreview(QWidget):
 
         # The printer is kept alive by the work's closure until the task ends.
         task = self.tasks.run(f"Printing {plural(len(pages), 'page')}…", work,
-                              on_done=self._on_printed, on_failed=self._on_print_failed)
+                              on_done=partial(self._on_printed, context),
+                              on_failed=self._on_print_failed)
         task.ended.connect(self._on_print_task_ended)
         self.print_task = task
         self._update_actions()
         return task
 
-    def _on_printed(self, sheets: int) -> None:
-        self.printed.emit(sheets)
+    def _on_printed(self, context: object, sheets: int) -> None:
+        self.printed.emit(sheets, context)
 
     def _on_print_failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):

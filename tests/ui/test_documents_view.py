@@ -5,9 +5,14 @@ and what a read-only database and an empty one allow."""
 
 from __future__ import annotations
 
+import inspect
 import io
+import logging
 import os
+import re
 import stat
+import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,24 +22,32 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QRadioButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from mentordesk.db import Database
 from mentordesk.errors import UserError
-from mentordesk.models import PairingStatus
-from mentordesk.services.documents import forms as forms_service
+from mentordesk.models import Audience, PairingStatus, Participant, ParticipantStatus
+from mentordesk.services.documents import save_pdfs
 from mentordesk.services.documents.branding import load_branding
-from mentordesk.services.documents.certificates import CertificateRequest, certificate_recipients
+from mentordesk.services.documents.certificates import (
+    CertificateRequest,
+    certificate_recipients,
+    list_awards,
+    render_certificate_files,
+    render_certificates,
+)
 from mentordesk.services.documents.forms import FormImport, list_forms, render_form
 from mentordesk.services.documents.handbooks import (
     PLACEHOLDERS,
     handbook_sections,
     save_handbook_section,
 )
+from mentordesk.services.documents.wording import AUDIENCE_LABELS, long_date
 from mentordesk.services.pairing import list_pairings
+from mentordesk.services.participants import ParticipantFilter, list_participants
 from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
 from mentordesk.ui.dialogs.form_import_dialog import FormImportsTableModel, summary_text
 from mentordesk.ui.dialogs.handbook_text_dialog import (
@@ -45,15 +58,22 @@ from mentordesk.ui.dialogs.handbook_text_dialog import (
 )
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.pdf_preview import PdfPreview, page_numbers
+from mentordesk.ui.tasks import Task
 from mentordesk.ui.views import documents_view
 from mentordesk.ui.views.documents_view import (
+    ANYONE,
     CERTIFICATE_STATUSES,
+    NOT_PAIRED,
+    STALE,
     DocumentKind,
     DocumentsView,
+    FileClash,
     PeopleColumn,
     PeopleProxyModel,
     PeopleRole,
     PeopleTableModel,
+    PreviewOutdatedError,
+    certificate_file_names,
     person_choices,
 )
 from tests.ui.helpers import expect, make_window, wait_for
@@ -202,15 +222,19 @@ def test_a_certificate_preview_has_a_page_per_recipient(qtbot: QtBot, window: Ma
     task = view.preview()
     assert task is not None
     shown_progress: list[str] = []
+    bar: list[tuple[int, int]] = []
     task.progressed.connect(lambda *_: shown_progress.append(view.banner.details.text()))
+    task.progressed.connect(lambda *_: bar.append((view.busy_bar.value(),
+                                                   view.busy_bar.maximum())))
     outcome, result = wait_for(qtbot, task, timeout=60_000)
     assert outcome == "done", result
     request = view.certificate_request()
     assert request is not None and request.participant_ids == () and request.award_id is None
     names = recipients(demo_db, request)
-    assert len(names) == len(view.people_model.people()) > 4
+    assert len(names) == view.paired_count() > 4
     assert view.preview_widget.document.pageCount() == len(names)
     assert shown_progress[-1] == f"{len(names)} of {len(names)} done"  # above the preview
+    assert bar[-1] == (len(names), len(names))  # a bar that fills, once it knows how far
     assert view.banner.headline.text() == f"{len(names)} certificates, one page each"
     texts = page_texts(view.preview_widget.data)
     assert all(name in text for name, text in zip(names, texts, strict=True))
@@ -295,21 +319,174 @@ def test_an_award_certificate_is_dated_on_the_award(qtbot: QtBot, window: MainWi
     assert not view.is_stale()  # noting it changes no document
 
 
-def test_cancel_stops_a_batch(qtbot: QtBot, window: MainWindow) -> None:
+Batch = Callable[..., object]
+
+
+def stop_after_first_report(real: Batch) -> tuple[Batch, list[int]]:
+    """A stand-in for a batch service that, after its first progress report, waits until
+    the user's cancel reached the worker: the cancel lands in the middle of the batch every
+    time (the main thread cancels on that report)."""
+    reports: list[int] = []
+
+    def batch(session: object, request: object, *, progress: Callable[[int, int], None],
+              cancelled: Callable[[], bool]) -> object:
+        def report(done: int, total: int) -> None:
+            reports.append(done)
+            progress(done, total)
+            deadline = time.monotonic() + 30
+            while not cancelled() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+        return real(session, request, progress=report, cancelled=cancelled)
+
+    return batch, reports
+
+
+def test_cancel_stops_a_batch_midway(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                     prompts: SimpleNamespace,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     view = documents(window)
+    click(qtbot, view.chosen_radio)
+    view.check_shown()  # everyone active: several progress reports (one per 25 pages)
+    count = view.recipient_count()
+    assert count > 50
+    render = render_certificates
+    batch, reports = stop_after_first_report(render)
+    monkeypatch.setattr(documents_view, "render_certificates", batch)
     task = view.preview()
     assert task is not None
     assert view.cancel_button.isVisible() and not view.preview_again_button.isVisible()
-    assert view.banner.headline.text().startswith("Making ")
+    assert view.banner.headline.text() == f"Making {count} certificates…"
     assert not view.preview_button.isEnabled()
-    click(qtbot, view.cancel_button)
-    assert view.banner.details.text() == "Cancelling…"
+    seen: list[str] = []
+
+    def cancel(*_args: object) -> None:
+        view.cancel_button.click()
+        seen.append(view.banner.details.text())
+
+    task.progressed.connect(cancel)
     outcome, _ = wait_for(qtbot, task, timeout=60_000)
     assert outcome == "cancelled"
-    assert not view.cancel_button.isVisible()
+    assert reports == [25]  # cancelled after the first 25 pages, before the rest
+    assert seen == ["Cancelling…"]
+    assert not view.cancel_button.isVisible() and not view.busy_bar.isVisible()
     assert not view.preview_widget.has_document()
+    assert view.save() is None  # nothing to save
     assert view.preview_task is None and view.preview_button.isEnabled()
     assert window.statusBar().currentMessage() == "Preview cancelled."
+
+    # One file per person, cancelled after the first file is made: no file at all.
+    monkeypatch.setattr(documents_view, "render_certificates", render)
+    make_preview(qtbot, view)
+    assert view.preview_widget.page_count() == count
+    files, file_reports = stop_after_first_report(render_certificate_files)
+    monkeypatch.setattr(documents_view, "render_certificate_files", files)
+    view.split_check.setChecked(True)
+    folder = tmp_path / "certificates"
+    folder.mkdir()
+    expect(prompts.choose_folder, folder)
+    task = view.save()  # type: ignore[assignment]
+    assert isinstance(task, Task)
+    task.progressed.connect(lambda *_: task.cancel())
+    outcome, _ = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "cancelled"
+    assert file_reports == [1]
+    assert list(folder.iterdir()) == []  # not even a temporary file
+    assert window.statusBar().currentMessage() == "Cancelled: no certificates were saved."
+
+
+def test_the_people_i_choose_include_every_active_participant(
+        qtbot: QtBot, window: MainWindow, demo_db: Database) -> None:
+    view = documents(window)
+    with demo_db.Session() as session:
+        active = list_participants(session, ParticipantFilter(status=ParticipantStatus.ACTIVE))
+    people = view.people_model.people()
+    paired = [p for p in people if p.in_pairs]
+    assert {a.id for a in active} <= {p.participant_id for p in people}
+    assert len(people) > len(paired) > 4
+    assert people[:len(paired)] == paired  # the programme's pairs first...
+    assert view.everyone_radio.text() == f"Everyone in the programme's pairs ({len(paired)})"
+    proxy = view.people_proxy
+    assert all(proxy.index(r, 0).data(PeopleRole.ID) in {p.participant_id for p in paired}
+               for r in range(len(paired)))  # ... as sorted in the table too
+    outsider = next(p for p in people if not p.in_pairs)  # a trainer, say
+    assert outsider.paired_with == NOT_PAIRED and outsider.pairing_ids == ()
+    index = view.people_model.index(view.people_model.row_of(outsider.participant_id) or 0,
+                                    PeopleColumn.PAIRED_WITH)
+    assert index.data(Qt.ItemDataRole.ForegroundRole) is not None  # ... and marked
+    assert index.data() == NOT_PAIRED
+    click(qtbot, view.chosen_radio)
+    view.people_model.set_checked({outsider.participant_id}, True)
+    assert view.count_label.text() == "1 certificate"
+    make_preview(qtbot, view)
+    assert view.preview_widget.page_count() == 1
+    assert outsider.name in " ".join(page_texts(view.preview_widget.data)[0].split())
+    assert view.banner.headline.text() == f"Certificate for {outsider.name} · 1 page"
+
+
+def test_names_no_font_prints_are_counted_in_the_banner_before_previewing(
+        qtbot: QtBot, window: MainWindow, demo_db: Database,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    view = documents(window)
+    assert not view.banner_row.isVisible()  # nothing previewed, nothing to warn about
+    request = view.certificate_request()
+    assert request is not None
+    with demo_db.Session.begin() as session:
+        first, second = certificate_recipients(session, request)[:2]
+        for recipient, name in ((first, "𓀀 Hieroglyph Test"), (second, "ສົມພອນ Lao Test")):
+            person = session.get(Participant, recipient.participant_id)
+            assert person is not None
+            person.full_name = name
+    view.on_data_changed(frozenset({"participants"}))
+    view.template_combo.setCurrentIndex(view.template_combo.findData("classic"))
+    assert view.banner_row.isVisible()
+    # The serif fonts of the classic template have neither script...
+    assert view.banner.headline.text() == ("2 people's names have characters no bundled "
+                                           "font can print")
+    assert "replacement mark" in view.banner.details.text()
+    # ... the sans-serif ones of the modern template have Lao.
+    view.template_combo.setCurrentIndex(view.template_combo.findData("modern"))
+    assert view.banner.headline.text() == ("1 person's name has characters no bundled font "
+                                           "can print")
+    make_preview(qtbot, view)
+    assert view.banner.headline.text().startswith("1 person's name has")
+    assert view.banner.details.text().startswith(f"{view.paired_count()} certificates, one "
+                                                 "page each. ")
+    click(qtbot, view.award_radio)  # someone else
+    assert view.unprintable_count() == 0
+    for name in ("𓀀", "ສົມ", "Hieroglyph", "Lao Test"):
+        assert name not in caplog.text  # how many, never who
+    assert "certificate recipients with characters no bundled font has: 2" in caplog.text
+
+
+def test_a_stale_preview_is_neither_saved_nor_printed(
+        qtbot: QtBot, window: MainWindow, prompts: SimpleNamespace,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    preview = view.preview_widget
+    assert preview.save_button.isEnabled() and preview.print_button.isEnabled()
+    view.achievement_edit.setText("for a year of mentoring")
+    assert view.is_stale()
+    assert not preview.save_button.isEnabled() and not preview.print_button.isEnabled()
+    assert preview.save_button.toolTip() == STALE == preview.print_button.toolTip()
+
+    def no_dialog(_dialog: QPrintDialog) -> int:
+        raise AssertionError("a print dialog for a stale preview")
+
+    monkeypatch.setattr(QPrintDialog, "exec", no_dialog)
+    assert preview.open_print_dialog() is None  # Ctrl+P and Print…
+    assert view.save() is None  # Ctrl+S: no file chooser (an unexpected prompt fails)
+    assert window.statusBar().currentMessage() == STALE
+    view.split_check.setChecked(True)
+    assert view.save() is None  # nor a folder chooser
+    view.achievement_edit.clear()
+    assert not view.is_stale() and preview.save_button.isEnabled()
+    # Out of date because the programme changed, too.
+    view.on_data_changed(frozenset({"participants"}))
+    assert view.is_stale() and not preview.print_button.isEnabled()
+    assert view.save() is None
 
 
 def test_a_service_error_is_shown_in_the_banner(qtbot: QtBot, window: MainWindow,
@@ -359,7 +536,7 @@ def test_save_as_writes_a_valid_pdf(qtbot: QtBot, window: MainWindow, tmp_path: 
 
 def test_one_file_per_person_goes_into_the_chosen_folder(
         qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
-        prompts: SimpleNamespace) -> None:
+        prompts: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
     view = documents(window)
     make_preview(qtbot, view)
     view.split_check.setChecked(True)
@@ -367,9 +544,18 @@ def test_one_file_per_person_goes_into_the_chosen_folder(
     folder = tmp_path / "certificates"
     expect(prompts.choose_folder, folder)
     expect(prompts.offer_open_folder)
+    on_main_thread: list[bool] = []
+
+    def writing(*args: object, **kwargs: object) -> object:
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        return save_pdfs(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents_view, "save_pdfs", writing)
     task = view.save()
-    assert task is not None and task is view.save_task
-    outcome, result = wait_for(qtbot, task, timeout=60_000)  # type: ignore[arg-type]
+    assert isinstance(task, Task) and task is view.save_task
+    progress: list[tuple[int, int]] = []
+    task.progressed.connect(lambda done, total: progress.append((done, total)))
+    outcome, result = wait_for(qtbot, task, timeout=60_000)
     assert outcome == "done", result
     request = view.certificate_request()
     assert request is not None
@@ -378,18 +564,119 @@ def test_one_file_per_person_goes_into_the_chosen_folder(
     assert len(files) == len(names)
     assert all(len(pdf_pages(f)) == 1 for f in files)
     assert {f.stem.split("–")[-1].strip() for f in files} == set(names)
+    if os.name == "posix":
+        assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert prompts.offer_open_folder.call_args.args[3] == folder
+    # Written on the worker, with progress: each file made, then each written.
+    assert on_main_thread == [False]
+    total = 2 * len(names)
+    assert (len(names), total) in progress and progress[-1] == (total, total)
+    # The names asked about beforehand are the service's.
+    with demo_db.Session() as session:
+        made = [name for name, _data in render_certificate_files(session, request)]
+        assert certificate_file_names(certificate_recipients(session, request)) == made
+    assert sorted(made) == [f.name for f in files]
 
-    # Saving again over the same names asks first; declining leaves the files alone.
-    before = {f: f.stat().st_mtime_ns for f in files}
-    expect(prompts.confirm, False)
+    # A file of the same name is asked about before anything is made; declining keeps it.
+    first = files[0]
+    first.write_bytes(b"a certificate edited by hand")
+    for other in files[1:]:
+        other.unlink()
+    made_files: list[int] = []
+    render = render_certificate_files
+
+    def making(*args: object, **kwargs: object) -> object:
+        made_files.append(1)
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents_view, "render_certificate_files", making)
+    asked_after: list[int] = []
+
+    def decline(*_args: object) -> bool:
+        asked_after.append(len(made_files))
+        return False
+
+    prompts.confirm.side_effect = decline
     prompts.offer_open_folder.reset_mock()
     task = view.save()
-    outcome, _ = wait_for(qtbot, task, timeout=60_000)  # type: ignore[arg-type]
-    assert outcome == "done"
-    prompts.confirm.assert_called_once()
+    assert isinstance(task, Task)
+    outcome, result = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "done" and result == FileClash((first.name,))
+    qtbot.waitUntil(lambda: bool(asked_after))
+    assert asked_after == [0]  # asked before a single certificate was made
+    assert prompts.confirm.call_args.args[2].startswith("1 file with the same name is already")
+    assert [f.name for f in folder.iterdir()] == [first.name]
+    assert first.read_bytes() == b"a certificate edited by hand"
+    assert window.statusBar().currentMessage().startswith("Nothing saved")
     prompts.offer_open_folder.assert_not_called()
-    assert {f: f.stat().st_mtime_ns for f in files} == before
+
+    # Replacing it: then the certificates are made and written, that file among them.
+    expect(prompts.confirm, True)
+    task = view.save()
+    assert isinstance(task, Task)
+    qtbot.waitUntil(lambda: prompts.offer_open_folder.called, timeout=60_000)
+    assert len(list(folder.glob("*.pdf"))) == len(names)
+    assert first.read_bytes().startswith(b"%PDF")
+    assert made_files == [1] and view.save_task is None
+
+
+def test_one_file_per_person_is_what_was_previewed(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
+        prompts: SimpleNamespace) -> None:
+    view = documents(window)
+    make_preview(qtbot, view)
+    request = view.certificate_request()
+    assert request is not None
+    # Someone is renamed elsewhere (another program): this window is not told.
+    with demo_db.Session.begin() as session:
+        first = certificate_recipients(session, request)[0]
+        person = session.get(Participant, first.participant_id)
+        assert person is not None
+        person.full_name = "Renamed Elsewhere"
+    view.split_check.setChecked(True)
+    assert not view.is_stale()
+    folder = tmp_path / "certificates"
+    expect(prompts.choose_folder, folder)
+    expect(prompts.show_error)
+    task = view.save()
+    assert isinstance(task, Task)
+    outcome, error = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "failed" and isinstance(error, PreviewOutdatedError)
+    assert "changed since this preview" in prompts.show_error.call_args.args[2]
+    assert not folder.exists() or not any(folder.iterdir())
+    # Now the window knows: the preview is out of date until made again.
+    assert view.is_stale()
+    assert view.banner.headline.text() == "The programme changed — Preview again"
+
+
+def test_a_print_marks_the_award_it_printed_whatever_is_shown_then(
+        qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = documents(window)
+    click(qtbot, view.award_radio)
+    award = view.selected_award()
+    assert award is not None and not award.printed
+    make_preview(qtbot, view)
+    out = tmp_path / "award.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return int(QPrintDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    task = view.preview_widget.open_print_dialog()
+    assert task is not None
+    # While it prints, the user moves on to another document and other options.
+    click(qtbot, view.everyone_radio)
+    view.show_document(DocumentKind.PROPOSAL)
+    outcome, result = wait_for(qtbot, task, timeout=60_000)
+    assert outcome == "done", result
+    assert len(pdf_pages(out)) == 1
+    with demo_db.Session() as session:
+        assert next(a for a in list_awards(session, programme_id(demo_db))
+                    if a.id == award.id).printed
+    assert window.statusBar().currentMessage() == "Sent 1 page to the printer."
 
 
 def test_print_renders_every_page_into_the_printer(qtbot: QtBot, window: MainWindow,
@@ -404,6 +691,9 @@ def test_print_renders_every_page_into_the_printer(qtbot: QtBot, window: MainWin
     def accept(dialog: QPrintDialog) -> int:
         printer = dialog.printer()
         chosen["range"] = (dialog.minPage(), dialog.maxPage())
+        # Qt's print to file would write the PDF world-readable and in place.
+        chosen["to_file"] = dialog.testOption(
+            QAbstractPrintDialog.PrintDialogOption.PrintToFile)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(out))
         for key, value in chosen.get("apply", {}).items():  # type: ignore[attr-defined]
@@ -416,6 +706,7 @@ def test_print_renders_every_page_into_the_printer(qtbot: QtBot, window: MainWin
     outcome, result = wait_for(qtbot, task, timeout=120_000)
     assert outcome == "done", result
     assert chosen["range"] == (1, pages)
+    assert chosen["to_file"] is False
     printed = pdf_pages(out)
     assert len(printed) == pages
     assert all(width > height for width, height in printed)  # certificates are landscape
@@ -471,7 +762,7 @@ def test_the_preview_widget_on_its_own(qtbot: QtBot, tmp_path: Path, demo_db: Da
     monkeypatch.setattr(QPrintDialog, "exec", accept)
     with qtbot.waitSignal(preview.printed) as printed:
         assert preview.open_print_dialog() is None
-    assert printed.args == [preview.page_count()]
+    assert printed.args == [preview.page_count(), None]  # no context was given
     assert len(pdf_pages(out)) == preview.page_count()
 
 
@@ -560,6 +851,24 @@ def test_handbook_wording_is_saved_and_reset(qtbot: QtBot, window: MainWindow,
         again = handbook_sections(session, pid, "mentor")[0]
     assert not again.customised and again.text == again.default_text
     assert view.mentor_wording_label.text() == "The standard wording."  # type: ignore[attr-defined]
+
+
+def test_a_handbook_and_the_proposal_look_busy_while_they_are_made(
+        qtbot: QtBot, window: MainWindow) -> None:
+    view = documents(window)
+    for kind, label in ((DocumentKind.MENTOR_HANDBOOK, "Making the mentor handbook…"),
+                        (DocumentKind.PROPOSAL, "Making the proposal…")):
+        view.show_document(kind)
+        task = view.preview()
+        assert task is not None
+        assert view.banner.headline.text() == label
+        assert "Starting" not in view.banner.details.text()
+        # Neither reports how far it got: a bar that moves for as long as it takes.
+        assert view.busy_bar.isVisible()
+        assert (view.busy_bar.minimum(), view.busy_bar.maximum()) == (0, 0)
+        outcome, result = wait_for(qtbot, task, timeout=60_000)
+        assert outcome == "done", result
+        assert not view.busy_bar.isVisible()
 
 
 def test_the_wording_dialog_counts_a_change_as_the_service_saves_it(
@@ -738,6 +1047,44 @@ def test_filled_forms_are_imported_with_a_result_per_file(
     qtbot.waitUntil(lambda: view.import_dialog is None)
 
 
+def test_a_personal_copy_of_a_form(qtbot: QtBot, window: MainWindow,
+                                   demo_db: Database) -> None:
+    view = documents(window)
+    view.show_document(DocumentKind.FORMS)
+    combo = view.form_person_combo
+    assert combo.itemText(0) == ANYONE and view.form_person() is None
+    with demo_db.Session() as session:
+        active = list_participants(session, ParticipantFilter(status=ParticipantStatus.ACTIVE))
+        form = next(f for f in list_forms(session, programme_id(demo_db))
+                    if f.title == "Mid-programme check")
+    assert combo.count() == len(active) + 1  # anyone active, as the CLI's --for
+    view.form_combo.setCurrentIndex(view.form_combo.findData(form.id))
+    # The audience as every document words it.
+    assert view.form_details.text().startswith(
+        f"{AUDIENCE_LABELS[Audience.EVERYONE]} · feedback · ")
+    make_preview(qtbot, view)
+    blank = " ".join(" ".join(page_texts(view.preview_widget.data)).split())
+    person = active[3]
+    combo.setCurrentIndex(combo.findData(person.id))
+    assert view.form_person() == person.id and view.is_stale()
+    make_preview(qtbot, view)
+    with demo_db.Session() as session:
+        expected = render_form(session, form.id, fillable=True, participant_id=person.id)
+    assert page_texts(view.preview_widget.data) == page_texts(expected)
+    text = " ".join(" ".join(page_texts(view.preview_widget.data)).split())
+    assert person.full_name in text and person.email in text
+    assert person.full_name not in blank
+    assert view.preview_widget.name == f"Mid-programme check - {person.full_name}.pdf"
+    assert view.banner.headline.text().startswith(
+        f"Mid-programme check for {person.full_name} (fillable) · ")
+    # A name typed that is nobody's goes back to the person chosen.
+    line = combo.lineEdit()
+    assert line is not None
+    line.setText("Nobody by this name")
+    line.editingFinished.emit()
+    assert view.form_person() == person.id
+
+
 def test_summary_text() -> None:
     from collections import Counter
 
@@ -747,12 +1094,23 @@ def test_summary_text() -> None:
         "3 forms imported; 1 not readable.")
 
 
-def test_forms_service_is_the_one_the_view_calls() -> None:
-    # The view imports the service's functions by name; a rename would break it silently.
-    assert documents_view.import_filled_forms is forms_service.import_filled_forms
-
-
 # --------------------------------------------------------------------------- states
+
+
+def test_dates_shown_are_english_whatever_the_desktop_language(window: MainWindow) -> None:
+    view = documents(window)
+    award = view.selected_award()
+    assert award is not None
+    tooltip = view.award_combo.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == f"Awarded on {long_date(award.awarded_on)}"
+    # strftime and %-formats follow the locale Qt sets: none in the Documents area.
+    from mentordesk.ui import pdf_preview
+    from mentordesk.ui.dialogs import branding_dialog, form_import_dialog, handbook_text_dialog
+
+    for module in (documents_view, pdf_preview, branding_dialog, form_import_dialog,
+                   handbook_text_dialog):
+        source = inspect.getsource(module)
+        assert not re.search(r"strftime|\{[^{}\n]*:[^{}\n]*%[aAbBdYy]", source), module
 
 
 def test_read_only_previews_and_prints_but_changes_nothing(

@@ -11,6 +11,14 @@ window's background runner with its own session, and the preview shows the PDF w
 ready. Changing an option afterwards does not make the document again: the preview is marked
 out of date ("Options changed — Preview again") until the user asks.
 
+Saving and printing: what is saved or printed is the document previewed, made from the
+options and data the preview shows (a :class:`Shown`). A preview out of date is neither
+saved nor printed (Save as… and Print… are disabled, Ctrl+S says why): the user previews
+again first, so nothing leaves the app that they have not seen. Saving one certificate per
+person renders each file again, in the background, after checking in the same session that
+the recipients and branding are still those of the preview; a print carries the document's
+:class:`Shown`, so the award it printed is marked whatever is shown when the printer finishes.
+
 Writing: the handbooks' wording and the branding are saved in one transaction each through
 their dialogs, and report ``{"documents"}`` as changed; importing filled-in forms runs in the
 background in one transaction and reports ``{"feedback", "kpis"}``. A read-only database
@@ -19,6 +27,8 @@ previews, saves and prints, but changes nothing.
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,8 +43,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -49,6 +60,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -60,7 +72,7 @@ from PySide6.QtWidgets import (
 )
 
 from mentordesk.errors import UserError
-from mentordesk.models import PairingStatus, ParticipantRole, ParticipantStatus
+from mentordesk.models import Audience, ParticipantRole, ParticipantStatus
 from mentordesk.services.documents import save_pdfs
 from mentordesk.services.documents.branding import (
     TEMPLATES,
@@ -69,14 +81,17 @@ from mentordesk.services.documents.branding import (
     save_branding,
 )
 from mentordesk.services.documents.certificates import (
+    RECOGNISED,
     AwardSummary,
     CertificateRequest,
+    Recipient,
     certificate_recipients,
     list_awards,
     mark_printed,
     render_certificate_files,
     render_certificates,
 )
+from mentordesk.services.documents.fonts import Family, Style, missing_glyphs
 from mentordesk.services.documents.forms import (
     FormImport,
     FormSummary,
@@ -93,7 +108,8 @@ from mentordesk.services.documents.handbooks import (
 )
 from mentordesk.services.documents.layout import PAPER_SIZES, Branding
 from mentordesk.services.documents.proposal import render_proposal
-from mentordesk.services.files import safe_file_name
+from mentordesk.services.documents.wording import AUDIENCE_LABELS, long_date
+from mentordesk.services.files import safe_file_name, unique_name
 from mentordesk.services.pairing import PairingRow, list_pairings
 from mentordesk.services.participants import (
     ParticipantFilter,
@@ -123,6 +139,8 @@ if TYPE_CHECKING:
     from mentordesk.ui.dialogs.form_import_dialog import FormImportDialog
     from mentordesk.ui.dialogs.handbook_text_dialog import HandbookTextDialog
 
+log = logging.getLogger(__name__)
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Saving a handbook's wording or the branding changes only what documents look like.
@@ -131,11 +149,20 @@ DOCUMENT_CHANGES = frozenset({"documents"})
 FEEDBACK_CHANGES = frozenset({"feedback", "kpis"})
 # An award's certificate was produced (saved or printed).
 AWARD_CHANGES = frozenset({"recognition"})
-# The pairs whose people get a certificate when nobody is chosen (as the service decides).
-CERTIFICATE_STATUSES = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.COMPLETED)
+# The pairs whose people get a certificate when nobody is chosen (the service's own list).
+CERTIFICATE_STATUSES = RECOGNISED
 HANDBOOK_READERS = {"mentor": (ParticipantRole.MENTOR, ParticipantRole.BOTH),
                     "mentee": (ParticipantRole.MENTEE, ParticipantRole.BOTH)}
 NOBODY = "Nobody in particular — a general handbook"
+ANYONE = "Anyone — a blank form"
+ROLE_LABELS = {ParticipantRole.MENTOR: "Mentor", ParticipantRole.MENTEE: "Mentee",
+               ParticipantRole.BOTH: "Mentor and mentee"}
+NOT_PAIRED = "Not in a pair"
+# The family certificates set names in, by template (the classic and elegant templates are
+# serif); the fonts of the two families cover different scripts, so a name is checked for
+# characters no font has in the family its certificate uses.
+NAME_FAMILIES = {"modern": Family.SANS}
+STALE = "The preview is out of date: press Preview again, then save or print it."
 
 
 class DocumentKind(StrEnum):
@@ -193,7 +220,8 @@ DOCUMENTS: dict[DocumentKind, DocumentInfo] = {
 
 @dataclass(frozen=True)
 class PersonChoice:
-    """Someone in the programme's pairs who can be given a certificate."""
+    """Someone who can be given a certificate: in the programme's pairs, or any active
+    participant (a trainer, a sponsor) chosen by hand."""
 
     participant_id: int
     name: str
@@ -201,11 +229,14 @@ class PersonChoice:
     role: str  # "Mentor", "Mentee" or "Mentor and mentee"
     paired_with: str
     pairing_ids: tuple[int, ...]
+    in_pairs: bool = True
 
 
-def person_choices(pairings: Sequence[PairingRow]) -> list[PersonChoice]:
+def person_choices(pairings: Sequence[PairingRow],
+                   others: Sequence[ParticipantRow] = ()) -> list[PersonChoice]:
     """Everyone in ``pairings`` once, with their role and whom they are paired with, by
-    name."""
+    name; then those of ``others`` who are in none of the pairs, by name, marked
+    :data:`NOT_PAIRED`."""
     found: dict[int, dict[str, object]] = {}
 
     def add(pid: int | None, name: str, email: str, role: str, partner: str,
@@ -235,7 +266,10 @@ def person_choices(pairings: Sequence[PairingRow]) -> list[PersonChoice]:
             pid, str(entry["name"]), str(entry["email"]),
             "Mentor and mentee" if len(roles) > 1 else str(roles[0]),
             "; ".join(str(p) for p in partners), tuple(int(i) for i in pairings_of)))
-    return sorted(people, key=lambda p: (p.name.casefold(), p.participant_id))
+    people.extend(PersonChoice(p.id, p.full_name, p.email, ROLE_LABELS.get(p.role, ""),
+                               NOT_PAIRED, (), in_pairs=False)
+                  for p in others if p.id not in found)
+    return sorted(people, key=lambda p: (not p.in_pairs, p.name.casefold(), p.participant_id))
 
 
 class PeopleColumn(IntEnum):
@@ -254,7 +288,8 @@ class PeopleRole(IntEnum):
 
 
 class PeopleTableModel(QAbstractTableModel):
-    """The people who can get a certificate, each with a check box in the Name column."""
+    """The people who can get a certificate, each with a check box in the Name column;
+    those in none of the programme's pairs are greyed and sort after the others."""
 
     HEADERS = ("Name", "Role", "Paired with")
 
@@ -337,8 +372,14 @@ class PeopleTableModel(QAbstractTableModel):
                     else Qt.CheckState.Unchecked)
         if role == Qt.ItemDataRole.ToolTipRole and column == PeopleColumn.NAME:
             return person.email or None
+        if role == Qt.ItemDataRole.ToolTipRole and not person.in_pairs:
+            return "In none of the programme's pairs: an active participant you may choose"
+        if role == Qt.ItemDataRole.ForegroundRole and not person.in_pairs:
+            return QColor("#6B6B6B")
         if role == PeopleRole.SORT:
-            return (person.name, person.role, person.paired_with)[column].casefold()
+            # The programme's pairs first, whichever column is sorted.
+            value = (person.name, person.role, person.paired_with)[column].casefold()
+            return f"{0 if person.in_pairs else 1}{value}"
         if role == PeopleRole.ID:
             return person.participant_id
         return None
@@ -392,10 +433,21 @@ class HandbookOptions:
 
 @dataclass(frozen=True)
 class FormOptions:
-    """What a form preview was made with."""
+    """What a form preview was made with (``participant_id``: a personal copy)."""
 
     form_id: int
     fillable: bool
+    participant_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a job made: the PDF and, for certificates, whom it is for and the branding, as
+    read in the same session (the snapshot the document's files and marks follow)."""
+
+    data: bytes
+    recipients: tuple[Recipient, ...] = ()
+    branding: Branding | None = None
 
 
 @dataclass(frozen=True)
@@ -407,19 +459,47 @@ class Job:
     label: str  # what the progress says
     name: str  # the file name offered
     title: str  # what the preview says it shows
-    render: Callable[[Session, Progress, Cancelled], bytes]
+    render: Callable[[Session, Progress, Cancelled], Made]
 
 
-@dataclass
+@dataclass(eq=False)
 class Shown:
-    """A document made for the preview."""
+    """A document made for the preview, with what it was made from: saving and printing
+    use this, never the options shown now."""
 
+    kind: DocumentKind
     options: Hashable
     data: bytes
     name: str
     title: str
     pages: int = 0
+    recipients: tuple[Recipient, ...] = ()  # certificates: whom for, in page order
+    branding: Branding | None = None  # certificates: the programme's branding then
     outdated: bool = False  # the programme's data changed since it was made
+
+
+@dataclass(frozen=True)
+class FileClash:
+    """Files a batch would replace, found before anything was made: asked about first."""
+
+    names: tuple[str, ...]
+
+
+class PreviewOutdatedError(UserError):
+    """The data a preview was made from changed (outside this window, too)."""
+
+    def __init__(self) -> None:
+        super().__init__("The names, wording or branding changed since this preview, so "
+                         "nothing was saved. Preview again, then save.")
+
+
+def certificate_file_names(recipients: Sequence[Recipient]) -> list[str]:
+    """The names :func:`render_certificate_files` gives the files of ``recipients``, in
+    order, known before they are made (the service's rule, which it does not expose;
+    a test compares the two)."""
+    taken: set[str] = set()
+    return [unique_name(safe_file_name(f"Certificate – {r.name}", ".pdf", "Certificate"),
+                        taken) for r in recipients]
 
 
 class DocumentsView(AreaView):
@@ -435,10 +515,13 @@ class DocumentsView(AreaView):
         self.programme: ProgrammeRecord | None = None
         self.branding: Branding | None = None
         self._people: list[PersonChoice] = []
+        self._active: list[ParticipantRow] = []
         self._awards: list[AwardSummary] = []
         self._forms: list[FormSummary] = []
         self._readers: dict[str, list[ParticipantRow]] = {r: [] for r in HANDBOOK_ROLES}
         self._own_wording: dict[str, int] = {r: 0 for r in HANDBOOK_ROLES}
+        # Recipients whose names print with a replacement mark, by who and template.
+        self._unprintable: dict[Hashable, int] = {}
         self._shown: dict[DocumentKind, Shown] = {}
         self._errors: dict[DocumentKind, str] = {}
         self._changed_areas: set[str] = set()
@@ -447,7 +530,8 @@ class DocumentsView(AreaView):
         self._date_edited = False
         self.preview_task: Task | None = None
         self._preview_kind: DocumentKind | None = None
-        self._preview_progress = ""
+        self._preview_done = (0, 0)  # the last progress reported: done, total
+        self._cancelling = False
         self.save_task: Task | None = None
         self.import_task: Task | None = None
         self.branding_dialog: BrandingDialog | None = None
@@ -697,11 +781,12 @@ class DocumentsView(AreaView):
         layout.addStretch(0)
         return page
 
-    def _build_handbook_options(self, role: str) -> QWidget:
+    def _person_combo(self, accessible_name: str) -> QComboBox:
+        """A picker of one person (or nobody, its first item) that finds a typed name."""
         combo = QComboBox()
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        combo.setAccessibleName("Personalise for")
+        combo.setAccessibleName(accessible_name)
         combo.setMinimumContentsLength(18)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         completer = QCompleter(combo.model(), combo)
@@ -713,7 +798,11 @@ class DocumentsView(AreaView):
         line_edit = combo.lineEdit()
         assert line_edit is not None
         line_edit.setPlaceholderText("Type a name")
-        line_edit.editingFinished.connect(partial(self._on_reader_editing_finished, role))
+        line_edit.editingFinished.connect(partial(self._on_person_editing_finished, combo))
+        return combo
+
+    def _build_handbook_options(self, role: str) -> QWidget:
+        combo = self._person_combo("Personalise for")
         note = QLabel(f"Optional. Prepared for one {role}, the handbook has their name on the "
                       "cover and a section about their "
                       + ("mentees" if role == "mentor" else "mentor")
@@ -780,6 +869,9 @@ class DocumentsView(AreaView):
             self.fillable_group.addButton(radio)
         self.fillable_radio.setChecked(True)
         self.fillable_radio.toggled.connect(self._on_options_changed)
+        self.form_person_combo = self._person_combo("For")
+        form_person_note = _note("Optional. A personal copy has the person's name and email "
+                                 "printed on it, and the answers sent back are theirs.")
         self.import_button = QPushButton("&Import filled forms…")
         self.import_button.setToolTip("Read the answers from fillable forms people sent back "
                                       "(several files at once)")
@@ -808,6 +900,10 @@ class DocumentsView(AreaView):
                                "to import below.", indent=True))
         layout.addWidget(self.paper_radio)
         layout.addWidget(_note("Boxes and lines to fill in by hand.", indent=True))
+        layout.addSpacing(6)
+        layout.addWidget(_section_label("For"))
+        layout.addWidget(self.form_person_combo)
+        layout.addWidget(form_person_note)
         layout.addSpacing(8)
         layout.addWidget(_section_label("Answers sent back"))
         import_row = QHBoxLayout()
@@ -826,10 +922,18 @@ class DocumentsView(AreaView):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop making the document")
         self.cancel_button.clicked.connect(self.cancel_preview)
+        # Busy while a document is made: a moving bar until the work reports how far it
+        # got (a handbook or the proposal never does), then a filling one.
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedWidth(140)
+        self.busy_bar.setAccessibleName("Progress")
+        self.busy_bar.hide()
         self.banner_row = QWidget()
         row = QHBoxLayout(self.banner_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.banner, 1)
+        row.addWidget(self.busy_bar, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.preview_again_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.preview_widget = PdfPreview()
@@ -906,6 +1010,7 @@ class DocumentsView(AreaView):
         programme: ProgrammeRecord | None = None
         branding: Branding | None = None
         people: list[PersonChoice] = []
+        active: list[ParticipantRow] = []
         awards: list[AwardSummary] = []
         forms: list[FormSummary] = []
         readers: dict[str, list[ParticipantRow]] = {r: [] for r in HANDBOOK_ROLES}
@@ -916,11 +1021,12 @@ class DocumentsView(AreaView):
                 if programme is not None:
                     pid = programme.id
                     branding = load_branding(session, pid)
-                    people = person_choices(list_pairings(session, pid, CERTIFICATE_STATUSES))
-                    awards = list_awards(session, pid)
-                    forms = list_forms(session, pid)
                     active = list_participants(session, ParticipantFilter(
                         status=ParticipantStatus.ACTIVE))
+                    people = person_choices(list_pairings(session, pid, CERTIFICATE_STATUSES),
+                                            active)
+                    awards = list_awards(session, pid)
+                    forms = list_forms(session, pid)
                     for role in HANDBOOK_ROLES:
                         readers[role] = [p for p in active if p.role in HANDBOOK_READERS[role]]
                         own[role] = sum(1 for s in handbook_sections(session, pid, role)
@@ -933,10 +1039,12 @@ class DocumentsView(AreaView):
                 if DOCUMENTS[kind].depends_on & self._changed_areas:
                     shown.outdated = True
         self._changed_areas.clear()
+        self._unprintable.clear()  # names may have changed
         old_branding = self.branding
         self.programme = programme
         self.branding = branding
         self._people = people
+        self._active = active
         self._awards = awards
         self._forms = forms
         self._readers = readers
@@ -953,8 +1061,9 @@ class DocumentsView(AreaView):
         self.people_model.set_people(self._people, checked)
         self.people_table.resizeColumnToContents(PeopleColumn.NAME)
         self.people_table.resizeColumnToContents(PeopleColumn.ROLE)
+        paired = self.paired_count()
         self.everyone_radio.setText("Everyone in the programme's pairs"
-                                    + (f" ({len(self._people):,})" if self._people else ""))
+                                    + (f" ({paired:,})" if paired else ""))
         award_id = self.award_combo.currentData()
         self.award_combo.blockSignals(True)
         self.award_combo.clear()
@@ -963,7 +1072,7 @@ class DocumentsView(AreaView):
                                      award.id)
             self.award_combo.setItemData(
                 self.award_combo.count() - 1,
-                f"Awarded on {award.awarded_on.day} {award.awarded_on:%B %Y}"
+                f"Awarded on {long_date(award.awarded_on)}"
                 + ("; its certificate was printed or saved before" if award.printed else ""),
                 Qt.ItemDataRole.ToolTipRole)
         index = self.award_combo.findData(award_id)
@@ -973,11 +1082,14 @@ class DocumentsView(AreaView):
                                                if self._awards else " (none given yet)"))
         self.award_radio.setEnabled(bool(self._awards))
         self.chosen_radio.setEnabled(bool(self._people))
-        self.everyone_radio.setEnabled(bool(self._people))
-        if not self._people and self._awards:
-            self.award_radio.setChecked(True)
+        self.everyone_radio.setEnabled(bool(paired))
+        if not paired and self.everyone_radio.isChecked():
+            if self._awards:
+                self.award_radio.setChecked(True)
+            elif self._people:
+                self.chosen_radio.setChecked(True)
         elif not self._awards and self.award_radio.isChecked() and self._people:
-            self.everyone_radio.setChecked(True)
+            (self.everyone_radio if paired else self.chosen_radio).setChecked(True)
         # Follow the programme's template and paper unless the user chose others here.
         if self.branding is not None:
             for combo, before, now in (
@@ -987,26 +1099,29 @@ class DocumentsView(AreaView):
                 if old is None or combo.currentData() == before:
                     combo.setCurrentIndex(max(0, combo.findData(now)))
         nobody = not self._people and not self._awards
-        self.certificates_note.setVisible(self.programme is not None and not self._people)
+        self.certificates_note.setVisible(self.programme is not None and not paired)
         if nobody:
             self.certificates_note.setText(
                 "Nobody to give a certificate to yet. Certificates go to the mentors and "
-                "mentees of the programme's accepted, active and completed pairs: publish "
-                "pairs in the Pairing area first.")
+                "mentees of the programme's accepted, active and completed pairs, or to the "
+                "active participants you choose: publish pairs in the Pairing area first.")
         else:
             self.certificates_note.setText(
-                "No pairs yet, so only awards can be printed. Publish pairs in the Pairing "
-                "area to give everyone who took part a certificate.")
+                "No pairs yet, so certificates go only to the people you choose or for an "
+                "award. Publish pairs in the Pairing area to give everyone who took part a "
+                "certificate.")
         self._update_who()
 
     def _fill_readers(self) -> None:
-        for role in HANDBOOK_ROLES:
-            combo = self.reader_combo(role)
+        pickers = [(self.reader_combo(role), NOBODY, self._readers[role])
+                   for role in HANDBOOK_ROLES]
+        pickers.append((self.form_person_combo, ANYONE, self._active))
+        for combo, nobody, people in pickers:
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(NOBODY, None)
-            for person in self._readers[role]:
+            combo.addItem(nobody, None)
+            for person in people:
                 label = person.full_name + (f" · {person.department}" if person.department
                                             else "")
                 combo.addItem(label, person.id)
@@ -1032,9 +1147,9 @@ class DocumentsView(AreaView):
         if form is None:
             self.form_details.setText("")
             return
-        audience = {"mentors": "For mentors", "mentees": "For mentees",
-                    "everyone": "For everyone", "stakeholders": "For stakeholders"}.get(
-            str(form.audience), f"For {form.audience}")
+        known = str(form.audience) in {a.value for a in Audience}
+        audience = (AUDIENCE_LABELS[Audience(form.audience)] if known
+                    else f"For {form.audience}")
         purpose = "readiness" if str(form.purpose) == "readiness" else "feedback"
         self.form_details.setText(
             f"{audience} · {purpose} · {plural(form.questions, 'question')} · "
@@ -1074,7 +1189,7 @@ class DocumentsView(AreaView):
         shown = self._shown.get(kind)
         if shown is not None:
             if shown.data is not self.preview_widget.data:
-                self.preview_widget.set_pdf(shown.data, shown.name)
+                self.preview_widget.set_pdf(shown.data, shown.name, shown)
         else:
             self.preview_widget.clear(self._placeholder(kind))
         self._show_state()
@@ -1163,8 +1278,7 @@ class DocumentsView(AreaView):
         """Uncheck everyone."""
         self.people_model.set_checked(set(self.people_model.checked_ids()), False)
 
-    def _on_reader_editing_finished(self, role: str) -> None:
-        combo = self.reader_combo(role)
+    def _on_person_editing_finished(self, combo: QComboBox) -> None:
         index = combo.findText(combo.currentText().strip(), Qt.MatchFlag.MatchFixedString)
         if index < 0:  # a name that is nobody's: back to the person chosen before
             index = max(0, combo.currentIndex())
@@ -1190,9 +1304,17 @@ class DocumentsView(AreaView):
 
     def reader(self, role: str) -> int | None:
         """The participant the ``role`` handbook is prepared for (None for nobody)."""
-        combo = self.reader_combo(role)
-        value = combo.currentData()
+        value = self.reader_combo(role).currentData()
         return int(value) if value is not None else None
+
+    def form_person(self) -> int | None:
+        """The participant a form is a personal copy for (None: a blank form)."""
+        value = self.form_person_combo.currentData()
+        return int(value) if value is not None else None
+
+    def paired_count(self) -> int:
+        """How many people are in the programme's pairs (everyone's certificates)."""
+        return sum(1 for p in self._people if p.in_pairs)
 
     def certificate_request(self) -> CertificateRequest | None:
         """The certificates the options describe (None when they name nobody)."""
@@ -1209,7 +1331,7 @@ class DocumentsView(AreaView):
             ids = self.people_model.checked_ids()
             if not ids:
                 return None
-        elif not self._people:
+        elif not self.paired_count():
             return None
         issued = self.date_edit.date().toPython()
         assert isinstance(issued, date)
@@ -1225,7 +1347,7 @@ class DocumentsView(AreaView):
             return 1 if self.selected_award() else 0
         if self.chosen_radio.isChecked():
             return len(self.people_model.checked_ids())
-        return len(self._people)
+        return self.paired_count()
 
     def options(self, kind: DocumentKind) -> Hashable | None:
         """What the document would be made with now (None when it cannot be made)."""
@@ -1238,7 +1360,8 @@ class DocumentsView(AreaView):
         if kind == DocumentKind.PROPOSAL:
             return ("proposal", self.programme.id)
         form = self.selected_form()
-        return FormOptions(form.id, self.fillable_radio.isChecked()) if form else None
+        return (FormOptions(form.id, self.fillable_radio.isChecked(), self.form_person())
+                if form else None)
 
     def job(self, kind: DocumentKind) -> Job | None:
         """The work that makes ``kind`` with the options shown."""
@@ -1253,9 +1376,14 @@ class DocumentsView(AreaView):
             single = self._single_name(request)
 
             def certificates(session: Session, progress: Progress,
-                             cancelled: Cancelled) -> bytes:
-                return render_certificates(session, request, progress=progress,
+                             cancelled: Cancelled) -> Made:
+                # Read in the session the certificates are made in: the names and branding
+                # on the pages, which saving one file each is checked against.
+                recipients = tuple(certificate_recipients(session, request))
+                branding = load_branding(session, request.programme_id)
+                data = render_certificates(session, request, progress=progress,
                                            cancelled=cancelled)
+                return Made(data, recipients, branding)
 
             return Job(kind, options, f"Making {plural(count, 'certificate')}…",
                        _pdf_name(f"Certificate - {single}" if single
@@ -1265,9 +1393,9 @@ class DocumentsView(AreaView):
         if isinstance(options, HandbookOptions):
             role, reader = options.role, options.participant_id
 
-            def handbook(session: Session, _progress: Progress, cancelled: Cancelled) -> bytes:
-                return render_handbook(session, programme_id, role, participant_id=reader,
-                                       cancelled=cancelled)
+            def handbook(session: Session, _progress: Progress, cancelled: Cancelled) -> Made:
+                return Made(render_handbook(session, programme_id, role,
+                                            participant_id=reader, cancelled=cancelled))
 
             reader_name = self._reader_name(role, reader)
             title = f"{role.capitalize()} handbook"
@@ -1275,20 +1403,26 @@ class DocumentsView(AreaView):
                        _pdf_name(f"{title} - {reader_name or programme_name}"),
                        f"{title} for {reader_name}" if reader_name else title, handbook)
         if isinstance(options, FormOptions):
-            form_id, fillable = options.form_id, options.fillable
+            form_id, fillable, person = options.form_id, options.fillable, options.participant_id
             form = self.selected_form()
             title = form.title if form else "Form"
+            person_name = next((p.full_name for p in self._active if p.id == person), "")
 
-            def form_pdf(session: Session, _progress: Progress, _cancelled: Cancelled) -> bytes:
-                return render_form(session, form_id, fillable=fillable)
+            def form_pdf(session: Session, _progress: Progress, _cancelled: Cancelled) -> Made:
+                return Made(render_form(session, form_id, fillable=fillable,
+                                        participant_id=person))
 
-            return Job(kind, options, "Making the form…",
-                       _pdf_name(f"{title} - {programme_name}"
+            how = "fillable" if fillable else "on paper"
+            return Job(kind, options,
+                       f"Making the form for {person_name}…" if person_name
+                       else "Making the form…",
+                       _pdf_name(f"{title} - {person_name or programme_name}"
                                  + ("" if fillable else " (paper)")),
-                       f"{title} ({'fillable' if fillable else 'on paper'})", form_pdf)
+                       f"{title} for {person_name} ({how})" if person_name
+                       else f"{title} ({how})", form_pdf)
 
-        def proposal(session: Session, _progress: Progress, cancelled: Cancelled) -> bytes:
-            return render_proposal(session, programme_id, cancelled=cancelled)
+        def proposal(session: Session, _progress: Progress, cancelled: Cancelled) -> Made:
+            return Made(render_proposal(session, programme_id, cancelled=cancelled))
 
         return Job(kind, options, "Making the proposal…",
                    _pdf_name(f"Proposal - {programme_name}"), "Programme proposal", proposal)
@@ -1319,13 +1453,13 @@ class DocumentsView(AreaView):
             return None
         db = self.db
 
-        def work(progress: Progress, cancelled: Cancelled) -> bytes:
+        def work(progress: Progress, cancelled: Cancelled) -> Made:
             # Making a document only reads: a read-only database previews too.
             with db.Session() as session:
-                data = job.render(session, progress, cancelled)
+                made = job.render(session, progress, cancelled)
             if cancelled():
                 raise TaskCancelled
-            return data
+            return made
 
         self._errors.pop(kind, None)
         # The progress shows above the preview, with Cancel: the window stays usable.
@@ -1337,19 +1471,22 @@ class DocumentsView(AreaView):
         task.ended.connect(self._on_preview_ended)
         self.preview_task = task
         self._preview_kind = kind
-        self._preview_progress = ""
+        self._preview_done = (0, 0)
+        self._cancelling = False
         self._show_state()
         self._update_actions()
         return task
 
-    def _on_preview_done(self, job: Job, data: bytes) -> None:
-        pages = page_count(data)
+    def _on_preview_done(self, job: Job, made: Made) -> None:
+        pages = page_count(made.data)
         if pages <= 0:
             self._errors[job.kind] = "The document made is not a readable PDF."
             return
-        self._shown[job.kind] = Shown(job.options, data, job.name, job.title, pages)
+        shown = Shown(job.kind, job.options, made.data, job.name, job.title, pages,
+                      made.recipients, made.branding)
+        self._shown[job.kind] = shown
         if job.kind == self.current_kind():
-            self.preview_widget.set_pdf(data, job.name)
+            self.preview_widget.set_pdf(made.data, job.name, shown)
 
     def _on_preview_failed(self, kind: DocumentKind, exc: BaseException) -> None:
         if isinstance(exc, UserError):
@@ -1361,12 +1498,12 @@ class DocumentsView(AreaView):
         """Stop making the document (what was shown before stays)."""
         if self.preview_task is not None:
             self.preview_task.cancel()
-            self._preview_progress = "Cancelling…"
+            self._cancelling = True
             self._show_state()
 
     def _on_preview_task_progressed(self, done: int, total: int) -> None:
-        if total > 0 and self._preview_progress != "Cancelling…":
-            self._preview_progress = f"{done:,} of {total:,} done"
+        if total > 0:
+            self._preview_done = (done, total)
             self._show_state()
 
     def _on_preview_cancelled(self) -> None:
@@ -1375,6 +1512,7 @@ class DocumentsView(AreaView):
     def _on_preview_ended(self) -> None:
         self.preview_task = None
         self._preview_kind = None
+        self._cancelling = False
         self._show_state()
         self._update_actions()
 
@@ -1385,18 +1523,61 @@ class DocumentsView(AreaView):
         shown = self._shown.get(kind)
         return shown is not None and (shown.outdated or shown.options != self.options(kind))
 
+    def unprintable_count(self) -> int:
+        """How many of the certificates' recipients (as the options choose them) have a
+        name with characters no bundled font has in the template's type family: they
+        print as a replacement mark."""
+        request = self.certificate_request()
+        if request is None or self.db is None:
+            return 0
+        family = NAME_FAMILIES.get(request.template or "", Family.SERIF)
+        key = (request.programme_id, request.participant_ids, request.pairing_ids,
+               request.award_id, family)
+        if key not in self._unprintable:
+            try:
+                with self.db.Session() as session:
+                    names = [r.name for r in certificate_recipients(session, request)]
+            except UserError:  # an award's recipient erased: the preview explains it
+                names = []
+            count = sum(1 for name in names if missing_glyphs(name, family, Style.BOLD))
+            if count:  # how many only: names are HR data and stay out of the log
+                log.info("certificate recipients with characters no bundled font has: %d",
+                         count)
+            self._unprintable[key] = count
+        return self._unprintable[key]
+
+    def _unprintable_warning(self, kind: DocumentKind) -> str:
+        if kind != DocumentKind.CERTIFICATES:
+            return ""
+        count = self.unprintable_count()
+        if not count:
+            return ""
+        return ("1 person's name has" if count == 1 else f"{count:,} people's names have") \
+            + " characters no bundled font can print"
+
     def _show_state(self) -> None:
-        """The line above the preview: making it, out of date, failed, or what it shows."""
+        """The line above the preview: making it, out of date, failed, or what it shows;
+        and whether what is shown may be saved and printed."""
         kind = self.current_kind()
         shown = self._shown.get(kind)
         again = False
         task, making_kind = self.preview_task, self._preview_kind
         making = task is not None and making_kind is not None
+        warning = self._unprintable_warning(kind)
         if task is not None and making_kind is not None:
             title = task.label
             if making_kind != kind:  # another document is being made: say which
                 title = f"{DOCUMENTS[making_kind].title}: {title[:1].lower()}{title[1:]}"
-            self.banner.show_text(title, self._preview_progress or "Starting…")
+            done, total = self._preview_done
+            if self._cancelling:
+                details = "Cancelling…"
+            elif total:
+                details = f"{done:,} of {total:,} done"
+            else:
+                details = "You can go on working here meanwhile."
+            self.banner.show_text(title, details)
+            self.busy_bar.setRange(0, total)  # 0 to 0: busy, for as long as it takes
+            self.busy_bar.setValue(min(done, total))
         elif kind in self._errors:
             self.banner.show_text("The document could not be made", self._errors[kind],
                                   "warning")
@@ -1411,12 +1592,21 @@ class DocumentsView(AreaView):
                                   "The preview still shows the document made with the "
                                   "options before.", "attention")
             again = True
+        elif warning:
+            self.banner.show_text(
+                warning, ((self._describe(kind, shown) + ". ") if shown is not None else "")
+                + "Those characters print as a replacement mark (\ufffd): check how the "
+                "names are written in the Participants area.", "attention")
         elif shown is not None:
             self.banner.show_text(self._describe(kind, shown), "Print it or save it as a PDF.")
-        self.banner_row.setVisible(shown is not None or kind in self._errors or making)
+        self.banner_row.setVisible(shown is not None or kind in self._errors or making
+                                   or bool(warning))
+        self.busy_bar.setVisible(making)
         self.preview_again_button.setVisible(again and not making)
         self.cancel_button.setVisible(making)
-        self.cancel_button.setEnabled(self._preview_progress != "Cancelling…")
+        self.cancel_button.setEnabled(not self._cancelling)
+        self.preview_widget.set_blocked(STALE if shown is not None and self.is_stale(kind)
+                                        else "")
 
     def _describe(self, kind: DocumentKind, shown: Shown) -> str:
         if kind == DocumentKind.CERTIFICATES and shown.pages != 1:
@@ -1454,98 +1644,155 @@ class DocumentsView(AreaView):
 
     def save(self) -> Path | Task | None:
         """Save the document shown: as one PDF, or one per person for certificates when
-        asked; returns the path written or the background task, or None."""
+        asked; returns the path written or the background task, or None.
+
+        A preview out of date is not saved (the status bar says so): the user previews
+        again and sees what they save. Re-making it here instead would save a document
+        nobody has looked at.
+        """
         kind = self.current_kind()
         shown = self._shown.get(kind)
         if shown is None or not self.preview_widget.has_document():
             return None
+        if self.is_stale(kind):
+            self.status_message.emit(STALE)
+            return None
         if (kind == DocumentKind.CERTIFICATES and self.split_check.isChecked()
                 and isinstance(shown.options, CertificateRequest)):
-            return self.save_one_per_person(shown.options)
+            return self.save_one_per_person(shown)
         self.preview_widget.last_dir = self._last_dir
         path = self.preview_widget.save_as(self._start_dir(),
                                            title=f"Save {DOCUMENTS[kind].title.lower()}")
         if path is None:
             return None
         self._last_dir = path.parent
-        if isinstance(shown.options, CertificateRequest):
-            self._note_produced(shown.options)
-        text = f"Saved {path.name} ({plural(self.preview_widget.page_count(), 'page')}) in " \
-               f"{path.parent}."
+        self._note_produced(shown.recipients)
+        text = f"Saved {path.name} ({plural(shown.pages, 'page')}) in {path.parent}."
         self.status_message.emit(text)
         prompts.offer_open_folder(self, "Document saved", text, path.parent)
         return path
 
-    def save_one_per_person(self, request: CertificateRequest) -> Task | None:
-        """Ask for a folder and write one certificate per person into it (made in the
-        background, written all together)."""
+    def save_one_per_person(self, shown: Shown) -> Task | None:
+        """Ask for a folder and write one certificate per person of ``shown`` into it, in
+        the background: the files it would replace are looked for first and asked about
+        before anything is made."""
         if self.db is None or self.tasks is None or self.save_task is not None:
             return None
         folder = prompts.choose_folder(self, "Save one certificate per person",
                                        self._start_dir())
         if folder is None:
             return None
-        db = self.db
+        return self._save_files(folder, shown, frozenset())
 
-        def work(progress: Progress, cancelled: Cancelled) -> list[tuple[str, bytes]]:
+    def _save_files(self, folder: Path, shown: Shown, replace: frozenset[str]) -> Task | None:
+        """Make and write the certificates of ``shown`` into ``folder``, replacing only the
+        files named in ``replace``; the task's result is the paths written, or a
+        :class:`FileClash` when other files would be replaced (nothing made then)."""
+        if self.db is None or self.tasks is None or self.save_task is not None:
+            return None
+        request = shown.options
+        assert isinstance(request, CertificateRequest)
+        db = self.db
+        names = certificate_file_names(shown.recipients)
+        snapshot = (shown.recipients, shown.branding)
+
+        def clashes(found: Sequence[str]) -> list[str]:
+            return [n for n in found if n not in replace and (folder / n).exists()]
+
+        def work(progress: Progress, cancelled: Cancelled) -> list[Path] | FileClash:
+            clash = clashes(names)
+            if clash:
+                return FileClash(tuple(clash))
+            total = 2 * len(names)  # making each file, then writing it
             with db.Session() as session:
-                files = render_certificate_files(session, request, progress=progress,
-                                                 cancelled=cancelled)
+                # The same session reads the data and makes the files: checked to be what
+                # was previewed (and saved as one file) even if it changed elsewhere.
+                now = (tuple(certificate_recipients(session, request)),
+                       load_branding(session, request.programme_id))
+                if now != snapshot:
+                    raise PreviewOutdatedError
+                files = render_certificate_files(
+                    session, request, cancelled=cancelled,
+                    progress=lambda done, _total: progress(done, total))
             if cancelled():
                 raise TaskCancelled
-            return files
+            # A file that appeared meanwhile, or a name not foreseen, is never replaced.
+            clash = clashes([name for name, _data in files])
+            if clash:
+                raise UserError(f"{clash[0]} is in {folder} now. Nothing was saved: save "
+                                "again to be asked about replacing it.")
+            written = itertools.count(len(files) + 1)
 
-        task = self.tasks.run(f"Making {plural(self.recipient_count(), 'certificate')}…",
-                              work, on_done=partial(self._on_files_made, folder, request),
-                              on_failed=self.report_failure,
+            def step() -> None:
+                if cancelled():
+                    raise TaskCancelled
+                progress(next(written), total)
+
+            return save_pdfs(folder, files, step=step)
+
+        count = plural(len(names), "certificate")
+        task = self.tasks.run(f"Saving {count}, one file each…", work,
+                              on_done=partial(self._on_files_done, folder, shown),
+                              on_failed=partial(self._on_save_failed, shown),
                               on_cancelled=self._on_save_cancelled)
-        task.ended.connect(self._on_save_ended)
+        task.ended.connect(partial(self._on_save_ended, task))
         self.save_task = task
         self._update_actions()
         return task
 
-    def _on_files_made(self, folder: Path, request: CertificateRequest,
-                       files: list[tuple[str, bytes]]) -> None:
-        existing = [name for name, _data in files if (folder / name).exists()]
-        if existing and not prompts.confirm(
-                self, "Replace files",
-                f"{plural(len(existing), 'file')} with the same name "
-                f"{'is' if len(existing) == 1 else 'are'} already in {folder} "
-                f"(for example {existing[0]}). Replace "
-                f"{'it' if len(existing) == 1 else 'them'}?", "Replace"):
-            return
-        try:
-            paths = save_pdfs(folder, files)
-        except UserError as exc:
-            prompts.show_error(self, "Save certificates", exc.message)
+    def _on_files_done(self, folder: Path, shown: Shown,
+                       result: list[Path] | FileClash) -> None:
+        if isinstance(result, FileClash):
+            # Asked once the check's task has ended (its progress dialog closed).
+            QTimer.singleShot(0, self, partial(self._ask_replace, folder, shown, result))
             return
         self._last_dir = folder
-        self._note_produced(request)
-        text = f"Saved {plural(len(paths), 'certificate')} in {folder}, one file per person."
+        self._note_produced(shown.recipients)
+        text = f"Saved {plural(len(result), 'certificate')} in {folder}, one file per person."
         self.status_message.emit(text)
         prompts.offer_open_folder(self, "Certificates saved", text, folder)
+
+    def _ask_replace(self, folder: Path, shown: Shown, clash: FileClash) -> None:
+        existing = clash.names
+        one = len(existing) == 1
+        if not prompts.confirm(
+                self, "Replace files",
+                f"{plural(len(existing), 'file')} with the same name "
+                f"{'is' if one else 'are'} already in {folder} (for example {existing[0]}). "
+                f"Replace {'it' if one else 'them'}?", "Replace"):
+            self.status_message.emit("Nothing saved: the files in the folder were kept.")
+            return
+        self._save_files(folder, shown, frozenset(existing))
+
+    def _on_save_failed(self, shown: Shown, exc: BaseException) -> None:
+        if isinstance(exc, PreviewOutdatedError):
+            shown.outdated = True
+            self._show_state()
+        self.report_failure(exc)
 
     def _on_save_cancelled(self) -> None:
         self.status_message.emit("Cancelled: no certificates were saved.")
 
-    def _on_save_ended(self) -> None:
-        self.save_task = None
+    def _on_save_ended(self, task: Task) -> None:
+        if self.save_task is task:
+            self.save_task = None
         self._update_actions()
 
-    def _on_preview_widget_printed(self, sheets: int) -> None:
-        shown = self._shown.get(self.current_kind())
-        if shown is not None and isinstance(shown.options, CertificateRequest):
-            self._note_produced(shown.options)
+    def _on_preview_widget_printed(self, sheets: int, context: object) -> None:
+        # The document printed is the one the print started with, not the one shown now.
+        if isinstance(context, Shown):
+            self._note_produced(context.recipients)
         self.status_message.emit(f"Sent {plural(sheets, 'page')} to the printer.")
 
-    def _note_produced(self, request: CertificateRequest) -> None:
-        """Remember that an award's certificate was produced (when the database may be
-        changed); it changes no document, so no preview goes out of date."""
-        if request.award_id is None or not self.writable:
+    def _note_produced(self, recipients: Sequence[Recipient]) -> None:
+        """Remember that the certificates of the awards among ``recipients`` were produced
+        (when the database may be changed); it changes no document, so no preview goes out
+        of date."""
+        if not self.writable or not any(r.award_id is not None for r in recipients):
             return
 
         def mark(session: Session) -> int:
-            return mark_printed(session, certificate_recipients(session, request))
+            return mark_printed(session, recipients)
 
         if self._write(mark) is not None:
             self._quiet = True
