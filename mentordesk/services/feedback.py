@@ -1,7 +1,7 @@
 """Feedback forms and their responses: design, entry, survey-tool imports, summaries.
 
 Confidentiality: a confidential response is only ever shown or exported inside an
-aggregate of at least :data:`MIN_GROUP` responses, and its free text never.
+aggregate of at least :data:`MIN_GROUP` confidential answers, and its free text never.
 
 The flow the GUI and the CLI follow:
 
@@ -28,14 +28,14 @@ Decisions worth knowing:
   warn first), and a response left with no answers at all is deleted too.
 * Confidentiality and differencing: non-confidential responses are shown and exported one
   by one, so an aggregate that mixed them with fewer than :data:`MIN_GROUP` confidential
-  answers would give those answers away (the total minus the rows one can see). So beyond
-  :func:`aggregate_allowed`, an aggregate here includes confidential answers only when
-  there are at least five of them (:func:`confidential_included`); with fewer, the
-  aggregate covers the non-confidential answers alone and says how many were left out,
-  and with none of those it is hidden ("fewer than 5 responses"). Counts of answers are
-  always shown. Known limits of any such
-  threshold: two summaries taken before and after one more confidential answer arrived
-  differ by that answer, and a group in which everyone gave the same answer reveals it.
+  answers would give those answers away (the total minus the rows one can see). So an
+  aggregate includes confidential answers only when there are at least five of them
+  (:func:`aggregate_allowed`, which the KPIs follow too); with fewer, the aggregate here
+  covers the non-confidential answers alone and says how many were left out, and with
+  none of those it is hidden ("fewer than 5 responses"). Counts of answers are always
+  shown. Known limits of any such threshold: two summaries taken before and after one
+  more confidential answer arrived differ by that answer, and a group in which everyone
+  gave the same answer reveals it.
 * Survey-tool exports are read with :func:`mentordesk.services.importing.read_source`
   (encodings, delimiters, XLSX, header row). SurveyMonkey's second header row (the answer
   options under each question) is merged into the column names; each column is matched to
@@ -127,19 +127,14 @@ AnswerValue = str | int | float | bool | Sequence[str] | None
 
 def aggregate_allowed(responses: int, confidential: int) -> bool:
     """Whether an aggregate over ``responses`` (``confidential`` of them confidential) may
-    be shown: always without confidential ones, else only for groups of MIN_GROUP or more."""
-    return confidential == 0 or responses >= MIN_GROUP
+    be shown: always without confidential ones, else only when at least MIN_GROUP of them
+    are confidential.
 
-
-def confidential_included(confidential: int) -> bool:
-    """Whether ``confidential`` answers may be part of an aggregate that is shown beside
-    the non-confidential responses, which are listed one by one: none, or MIN_GROUP or more.
-
-    :func:`aggregate_allowed` alone does not protect them there: an average of five answers
-    of which one is confidential, minus the four one can read, is that one answer. Every
-    group this allows, :func:`aggregate_allowed` allows too.
+    Counting the whole group would not do: the non-confidential responses are shown one
+    by one, so an average of five answers of which one is confidential, minus the four one
+    can read, is that one answer. A group this allows always has MIN_GROUP responses or more.
     """
-    return confidential == 0 or confidential >= MIN_GROUP
+    return confidential == 0 or (confidential >= MIN_GROUP and responses >= confidential)
 
 
 # =========================================================================== design
@@ -956,7 +951,7 @@ def _distribution(q: _Question, answers: Sequence[_Answer]) -> tuple[tuple[str, 
 def _summarise_question(q: _Question, measure: str, open_answers: Sequence[_Answer],
                         secret: Sequence[_Answer]) -> QuestionSummary:
     total = len(open_answers) + len(secret)
-    if aggregate_allowed(total, len(secret)) and confidential_included(len(secret)):
+    if aggregate_allowed(total, len(secret)):
         used, reason = [*open_answers, *secret], ""
     elif open_answers:
         used = list(open_answers)
