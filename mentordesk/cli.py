@@ -1000,11 +1000,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "empty database.")
     demo_parser.set_defaults(handler=cmd_demo)
 
-    from mentordesk import cli_checkins, cli_documents, cli_kpis, cli_pair
+    from mentordesk import cli_checkins, cli_documents, cli_feedback, cli_kpis, cli_pair
 
     cli_pair.register(leaf, group_parser)
     cli_checkins.register(leaf, group_parser)
     cli_documents.register(leaf, group_parser, commands)
+    cli_feedback.register(leaf, group_parser)
     cli_kpis.register(leaf, group_parser, commands)
 
     dbs = group_parser("db", "back up, restore, check and describe the database")

@@ -71,7 +71,7 @@ def _shape(question: QuestionRecord) -> str:
     if kind == "rating":
         return f"rating 1-{question.scale_max}"
     if kind in ("choice", "multi_choice"):
-        return f"{_KIND_LABELS[kind]}: {' | '.join(question.choices)}"
+        return f"{_KIND_LABELS[kind]} ({len(question.choices)})"
     return _KIND_LABELS[kind]
 
 
@@ -112,6 +112,11 @@ def _print_form(record: FormRecord) -> None:
                      [[q.position, q.id, _short(q.text), _shape(q), q.required,
                        q.measure or "", q.answers] for q in record.questions],
                      right=(0, 1, 6))
+    choosing = [q for q in record.questions if q.choices]
+    if choosing:
+        print()
+        for q in choosing:
+            print(f"Q{q.position} choices: {' | '.join(q.choices)}")
 
 
 def cmd_forms_show(args: argparse.Namespace) -> int:
@@ -225,7 +230,8 @@ def _print_import_report(preview: feedback.SurveyPreview, record: FormRecord,
         print()
         print("Problems (these rows are not imported):")
         cli._print_table(["Row", "Column", "Reason"],
-                         [[p.row, p.column, p.reason] for p in preview.problems], right=(0,))
+                         [[p.row, _short(p.column, 40), p.reason] for p in preview.problems],
+                         right=(0,))
     for warning in preview.warnings:
         print(f"Note: {warning}")
     print()
