@@ -520,7 +520,8 @@ class DocumentsView(AreaView):
         self._forms: list[FormSummary] = []
         self._readers: dict[str, list[ParticipantRow]] = {r: [] for r in HANDBOOK_ROLES}
         self._own_wording: dict[str, int] = {r: 0 for r in HANDBOOK_ROLES}
-        # Recipients whose names print with a replacement mark, by who and template.
+        # How many recipients have a name that prints with a replacement mark, by the
+        # recipients chosen and the type family of the template.
         self._unprintable: dict[Hashable, int] = {}
         self._shown: dict[DocumentKind, Shown] = {}
         self._errors: dict[DocumentKind, str] = {}
@@ -1753,6 +1754,8 @@ class DocumentsView(AreaView):
         prompts.offer_open_folder(self, "Certificates saved", text, folder)
 
     def _ask_replace(self, folder: Path, shown: Shown, clash: FileClash) -> None:
+        if self._shown.get(shown.kind) is not shown:  # another preview, or database, since
+            return
         existing = clash.names
         one = len(existing) == 1
         if not prompts.confirm(
