@@ -13,6 +13,7 @@ from benchmarks import (
     bench_circles,
     bench_import,
     bench_invites,
+    bench_kpis,
     bench_matching,
     bench_pairing,
     bench_scoring,
@@ -24,7 +25,7 @@ def main() -> int:
     """Run all benchmarks; 0 when every aim is met."""
     results = [bench_add_participants.run(), bench_import.run(), bench_startup.run(),
                bench_scoring.run(), bench_matching.run(), bench_circles.run(),
-               bench_pairing.run(), bench_invites.run(),
+               bench_pairing.run(), bench_invites.run(), bench_kpis.run(),
                bench_certificates.run()]
     return 0 if all(results) else 1
 

@@ -83,7 +83,6 @@ from sqlalchemy import (
     distinct,
     func,
     insert,
-    literal,
     or_,
     select,
     union,
@@ -468,27 +467,29 @@ def _people(session: Session, programme_id: int, as_of: date,
         .group_by(Participant.role)).all()}
     enrolled = sum(by_role.values())
     mentees = sum(by_role.get(r, 0) for r in _MENTEE_ROLES)
-    cutoff = _end_of(as_of)
-    held = select(Checkin.pairing_id).where(Checkin.outcome == CheckinOutcome.HELD,
-                                            Checkin.scheduled_start < cutoff)
+    held = (select(Checkin.id).where(Checkin.pairing_id == Pairing.id,
+                                     Checkin.outcome == CheckinOutcome.HELD,
+                                     Checkin.scheduled_start < _end_of(as_of))
+            .exists())
     member = PairingMember.mentee_id
+    # Who counts is tested inside the counts, not in WHERE: given a filter on participant,
+    # SQLite (without table statistics) loops over every participant for every pair.
+    eligible = and_(Participant.status == ParticipantStatus.ACTIVE,
+                    Participant.role.in_(_MENTEE_ROLES))
     matched, in_active, met = session.execute(
-        select(func.count(distinct(member)),
-               func.count(distinct(case((Pairing.status == PairingStatus.ACTIVE, member)))),
-               func.count(distinct(case((Pairing.id.in_(held), member)))))
+        select(func.count(distinct(case((eligible, member)))),
+               func.count(distinct(case((and_(eligible,
+                                              Pairing.status == PairingStatus.ACTIVE),
+                                         member)))),
+               func.count(distinct(case((and_(eligible, held), member)))))
         .select_from(PairingMember)
         .join(Pairing, Pairing.id == PairingMember.pairing_id)
         .join(Participant, Participant.id == member)
-        .where(_paired(programme_id), Participant.status == ParticipantStatus.ACTIVE,
-               Participant.role.in_(_MENTEE_ROLES))).one()
-    matched_active = (select(member).join(Pairing, Pairing.id == PairingMember.pairing_id)
-                      .join(Participant, Participant.id == member)
-                      .where(_paired(programme_id),
-                             Participant.status == ParticipantStatus.ACTIVE,
-                             Participant.role.in_(_MENTEE_ROLES)))
+        .where(_paired(programme_id))).one()
     reached = session.scalar(
-        select(func.count(distinct(DevelopmentGoal.participant_id)))
-        .where(DevelopmentGoal.participant_id.in_(matched_active),
+        select(func.count(distinct(case((eligible, DevelopmentGoal.participant_id)))))
+        .join(Participant, Participant.id == DevelopmentGoal.participant_id)
+        .where(DevelopmentGoal.participant_id.in_(_mentee_ids(programme_id)),
                DevelopmentGoal.achieved_on.is_not(None),
                DevelopmentGoal.achieved_on <= as_of)) or 0
     roles = ", ".join(text for n, text in (
@@ -561,17 +562,19 @@ def _checkin_counts(session: Session, programme_id: int, as_of: date,
     if not zones or latest is None:
         return []
     bucket = case(*zones, else_=None)
-    pair_column = Checkin.pairing_id if by_pair else literal(0)
-    inner = (select(bucket.label("month"), pair_column.label("pairing_id"),
-                    Checkin.outcome.label("outcome"))
-             .join(Pairing, Pairing.id == Checkin.pairing_id)
+    columns = [bucket.label("month"), Checkin.outcome.label("outcome")]
+    if by_pair:
+        columns.append(Checkin.pairing_id.label("pairing_id"))
+    # Grouped outside: PostgreSQL would not see the bucket in GROUP BY as the same
+    # expression as in SELECT (their bound parameters differ).
+    inner = (select(*columns).join(Pairing, Pairing.id == Checkin.pairing_id)
              .where(Pairing.programme_id == programme_id, Checkin.scheduled_start < latest)
              .subquery())
-    rows = session.execute(
-        select(inner.c.month, inner.c.pairing_id, inner.c.outcome, func.count())
-        .where(inner.c.month.is_not(None))
-        .group_by(inner.c.month, inner.c.pairing_id, inner.c.outcome)).all()
-    return [(int(m), int(p), CheckinOutcome(o), int(n)) for m, p, o, n in rows]
+    keys = [inner.c.month, inner.c.outcome] + ([inner.c.pairing_id] if by_pair else [])
+    rows = session.execute(select(*keys, func.count()).where(inner.c.month.is_not(None))
+                           .group_by(*keys)).all()
+    return [(int(r[0]), int(r[2]) if by_pair else 0, CheckinOutcome(r[1]), int(r[-1]))
+            for r in rows]
 
 
 def _checkins(session: Session, programme_id: int, as_of: date,
