@@ -137,6 +137,14 @@ def choose_import_file(parent: QWidget | None, start_dir: Path) -> Path | None:
     return Path(name) if name else None
 
 
+def choose_survey_file(parent: QWidget | None, start_dir: Path) -> Path | None:
+    """Ask which survey tool's export (CSV or XLSX) to import responses from; None if
+    cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, "Import survey results",
+                                                str(start_dir), IMPORT_FILTER)
+    return Path(name) if name else None
+
+
 def choose_export_target(parent: QWidget | None, start_dir: Path,
                          rows: int) -> ExportTarget | None:
     """Ask where to export ``rows`` participants, as CSV or XLSX (by the filter or the
