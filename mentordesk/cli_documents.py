@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mentordesk.errors import UserError
 from mentordesk.services import participants
 from mentordesk.services.documents import branding as branding_service
-from mentordesk.services.documents import certificates, fonts, save_pdf, save_pdfs
+from mentordesk.services.documents import certificates, save_pdf, save_pdfs
 
 
 def _cli() -> Any:
@@ -70,7 +70,9 @@ def cmd_certificates(args: argparse.Namespace) -> int:
             save_pdf(out, certificates.render_certificates(session, request))
             where = str(out)
         certificates.mark_printed(session, recipients)
-    unprintable = sum(bool(fonts.missing_glyphs(r.name)) for r in recipients)
+        template = args.template or branding_service.load_branding(
+            session, programme_id).certificate_template
+    unprintable = len(certificates.unprintable(recipients, template))
     if unprintable:
         verb = "has" if unprintable == 1 else "have"
         print(f"Warning: {_plural(unprintable, 'name')} {verb} characters no bundled font "

@@ -35,6 +35,7 @@ from mentordesk.services.documents.branding import load_branding
 from mentordesk.services.documents.certificates import (
     CertificateRequest,
     certificate_recipients,
+    file_names,
     list_awards,
     render_certificate_files,
     render_certificates,
@@ -73,7 +74,6 @@ from mentordesk.ui.views.documents_view import (
     PeopleRole,
     PeopleTableModel,
     PreviewOutdatedError,
-    certificate_file_names,
     person_choices,
 )
 from tests.ui.helpers import expect, make_window, wait_for
@@ -574,7 +574,7 @@ def test_one_file_per_person_goes_into_the_chosen_folder(
     # The names asked about beforehand are the service's.
     with demo_db.Session() as session:
         made = [name for name, _data in render_certificate_files(session, request)]
-        assert certificate_file_names(certificate_recipients(session, request)) == made
+        assert file_names(certificate_recipients(session, request)) == made
     assert sorted(made) == [f.name for f in files]
 
     # A file of the same name is asked about before anything is made; declining keeps it.

@@ -574,19 +574,36 @@ def render_certificates(session: Session, request: CertificateRequest, *,
                 progress=progress, cancelled=cancelled)
 
 
+def file_names(recipients: Sequence[Recipient]) -> list[str]:
+    """The file of each recipient's certificate, in order: "Certificate – <name>.pdf",
+    safe on every system and unique in its folder (known before any file is made)."""
+    taken: set[str] = set()
+    return [unique_name(safe_file_name(f"Certificate – {r.name}", ".pdf", "Certificate"),
+                        taken) for r in recipients]
+
+
+def name_family(template: str) -> Family:
+    """The type family a template sets names in."""
+    return _TEMPLATES[template].family
+
+
+def unprintable(recipients: Iterable[Recipient], template: str) -> list[Recipient]:
+    """The recipients whose names have characters no bundled font has in ``template``'s
+    type family: those characters print as a replacement mark."""
+    family = name_family(template)
+    return [r for r in recipients if fonts.missing_glyphs(r.name, family, Style.BOLD)]
+
+
 def render_certificate_files(session: Session, request: CertificateRequest, *,
                              progress: Progress | None = None,
                              cancelled: Cancelled | None = None) -> list[tuple[str, bytes]]:
     """A separate PDF per recipient, each with a file name safe on every system."""
     branding = _branding_for(session, request)
     recipients = _recipients_or_fail(session, request)
-    taken: set[str] = set()
     files = []
-    for i, recipient in enumerate(recipients):
+    for i, (recipient, name) in enumerate(zip(recipients, file_names(recipients), strict=True)):
         if cancelled is not None and cancelled():
             raise UserError("Cancelled: no certificates were written.")
-        name = unique_name(safe_file_name(f"Certificate – {recipient.name}", ".pdf",
-                                          "Certificate"), taken)
         files.append((name, _pdf([recipient], branding, f"Certificate – {recipient.name}")))
         if progress is not None:
             progress(i + 1, len(recipients))

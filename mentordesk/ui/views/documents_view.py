@@ -86,12 +86,13 @@ from mentordesk.services.documents.certificates import (
     CertificateRequest,
     Recipient,
     certificate_recipients,
+    file_names,
     list_awards,
     mark_printed,
     render_certificate_files,
     render_certificates,
+    unprintable,
 )
-from mentordesk.services.documents.fonts import Family, Style, missing_glyphs
 from mentordesk.services.documents.forms import (
     FormImport,
     FormSummary,
@@ -109,7 +110,7 @@ from mentordesk.services.documents.handbooks import (
 from mentordesk.services.documents.layout import PAPER_SIZES, Branding
 from mentordesk.services.documents.proposal import render_proposal
 from mentordesk.services.documents.wording import AUDIENCE_LABELS, long_date
-from mentordesk.services.files import safe_file_name, unique_name
+from mentordesk.services.files import safe_file_name
 from mentordesk.services.pairing import PairingRow, list_pairings
 from mentordesk.services.participants import (
     ParticipantFilter,
@@ -161,7 +162,6 @@ NOT_PAIRED = "Not in a pair"
 # The family certificates set names in, by template (the classic and elegant templates are
 # serif); the fonts of the two families cover different scripts, so a name is checked for
 # characters no font has in the family its certificate uses.
-NAME_FAMILIES = {"modern": Family.SANS}
 STALE = "The preview is out of date: press Preview again, then save or print it."
 
 
@@ -491,15 +491,6 @@ class PreviewOutdatedError(UserError):
     def __init__(self) -> None:
         super().__init__("The names, wording or branding changed since this preview, so "
                          "nothing was saved. Preview again, then save.")
-
-
-def certificate_file_names(recipients: Sequence[Recipient]) -> list[str]:
-    """The names :func:`render_certificate_files` gives the files of ``recipients``, in
-    order, known before they are made (the service's rule, which it does not expose;
-    a test compares the two)."""
-    taken: set[str] = set()
-    return [unique_name(safe_file_name(f"Certificate – {r.name}", ".pdf", "Certificate"),
-                        taken) for r in recipients]
 
 
 class DocumentsView(AreaView):
@@ -1531,16 +1522,16 @@ class DocumentsView(AreaView):
         request = self.certificate_request()
         if request is None or self.db is None:
             return 0
-        family = NAME_FAMILIES.get(request.template or "", Family.SERIF)
+        template = request.template or "classic"
         key = (request.programme_id, request.participant_ids, request.pairing_ids,
-               request.award_id, family)
+               request.award_id, template)
         if key not in self._unprintable:
             try:
                 with self.db.Session() as session:
-                    names = [r.name for r in certificate_recipients(session, request)]
+                    recipients = certificate_recipients(session, request)
             except UserError:  # an award's recipient erased: the preview explains it
-                names = []
-            count = sum(1 for name in names if missing_glyphs(name, family, Style.BOLD))
+                recipients = []
+            count = len(unprintable(recipients, template))
             if count:  # how many only: names are HR data and stay out of the log
                 log.info("certificate recipients with characters no bundled font has: %d",
                          count)
@@ -1694,7 +1685,7 @@ class DocumentsView(AreaView):
         request = shown.options
         assert isinstance(request, CertificateRequest)
         db = self.db
-        names = certificate_file_names(shown.recipients)
+        names = file_names(shown.recipients)
         snapshot = (shown.recipients, shown.branding)
 
         def clashes(found: Sequence[str]) -> list[str]:
