@@ -529,8 +529,9 @@ def _pairs(session: Session, programme_id: int, as_of: date,
     detail = (f"{number(active)} of {_plural(total, 'pair')}" + (f" ({others})" if others else "")
               if total else "no pairs yet")
     overdue = len(overdue_pairs(session, programme_id, as_of)) if active else 0
-    inactive_detail = (f"{number(overdue)} of {_plural(active, 'active pair')} have not met in "
-                       "twice their rhythm" if active else "no active pairs")
+    inactive_detail = (f"{number(overdue)} of {_plural(active, 'active pair')} "
+                       f"{'has' if overdue == 1 else 'have'} not met in twice their rhythm"
+                       if active else "no active pairs")
     return {
         "pairs_active": MetricValue("pairs_active", float(active), active, total, detail),
         "inactive_pairs": MetricValue("inactive_pairs", float(overdue), overdue, active,
