@@ -606,11 +606,11 @@ def comments_of(summaries: Iterable[QuestionSummary]) -> list[Comment]:
 class CommentColumn(IntEnum):
     """Columns of :class:`CommentsTableModel`."""
 
-    COMMENT = 0
-    QUESTION = 1
+    QUESTION = 0
+    COMMENT = 1
 
 
-COMMENT_HEADERS = ("Comment", "Question")
+COMMENT_HEADERS = ("Q", "Comment")
 
 
 class CommentsTableModel(QAbstractTableModel):
@@ -640,9 +640,10 @@ class CommentsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == CommentColumn.COMMENT:
                 return comment.text
-            return f"{comment.position}. {comment.question}"
+            return f"Q{comment.position}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return comment.text if column == CommentColumn.COMMENT else comment.question
+            return (comment.text if column == CommentColumn.COMMENT
+                    else f"{comment.position}. {comment.question}")
         if role == Role.SORT:
             if column == CommentColumn.QUESTION:
                 return (comment.position, index.row())
@@ -651,6 +652,8 @@ class CommentsTableModel(QAbstractTableModel):
             return comment
         if role == Qt.ItemDataRole.ForegroundRole and column == CommentColumn.QUESTION:
             return _MUTED
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
