@@ -605,36 +605,41 @@ def overdue_pairs(session: Session, programme_id: int,
     """Active pairs to nudge: no meeting held in :data:`INACTIVE_FACTOR` times their rhythm
     (counted from their last held meeting, or from their start), longest first."""
     today = today or _now().date()
-    pairings = list(session.scalars(select(Pairing).where(
-        Pairing.programme_id == programme_id, Pairing.status == PairingStatus.ACTIVE)))
+    # Plain rows, and the programme's active pairs as a subquery rather than a list of
+    # ids: the dashboard asks this of thousands of pairs on every refresh.
+    active = (select(Pairing.id).where(Pairing.programme_id == programme_id,
+                                       Pairing.status == PairingStatus.ACTIVE))
+    pairings = session.execute(
+        select(Pairing.id, Pairing.cadence, Pairing.start_date).where(Pairing.id.in_(active))
+        .order_by(Pairing.id)).all()
     if not pairings:
         return []
-    ids = [p.id for p in pairings]
     held: dict[int, datetime] = {}
     for pid, start in session.execute(
             select(Checkin.pairing_id, func.max(Checkin.scheduled_start))
-            .where(Checkin.pairing_id.in_(ids), Checkin.outcome == CheckinOutcome.HELD)
+            .where(Checkin.pairing_id.in_(active), Checkin.outcome == CheckinOutcome.HELD)
             .group_by(Checkin.pairing_id)):
         if start is not None:
             held[pid] = start if start.tzinfo else start.replace(tzinfo=UTC)
-    series = {s.pairing_id: s for s in session.scalars(
-        select(CheckinSeries).where(CheckinSeries.pairing_id.in_(ids)))}
-    names = _names(session, ids)
-    rows = []
-    for p in pairings:
-        s = series.get(p.id)
+    series = {row.pairing_id: row for row in session.execute(
+        select(CheckinSeries.pairing_id, CheckinSeries.frequency, CheckinSeries.interval,
+               CheckinSeries.first_start).where(CheckinSeries.pairing_id.in_(active)))}
+    due: list[tuple[int, int, date | None, int]] = []
+    for pid, cadence, start_date in pairings:
+        s = series.get(pid)
         days = (UNIT_DAYS[s.frequency] * s.interval if s is not None
-                else CADENCE_DAYS.get(p.cadence, 14))
-        last = held.get(p.id)
-        since = last.date() if last else (p.start_date or (
+                else CADENCE_DAYS.get(cadence, 14))
+        last = held.get(pid)
+        since = last.date() if last else (start_date or (
             s.first_start.date() if s is not None else None))
         if since is None or since > today:
             continue
         gap = (today - since).days
         if gap > INACTIVE_FACTOR * days:
-            mentor, mentees = names[p.id]
-            rows.append(OverdueRow(p.id, mentor, mentees, days,
-                                   last.date() if last else None, gap))
+            due.append((pid, days, last.date() if last else None, gap))
+    names = _names(session, [pid for pid, *_ in due])  # only for the pairs listed
+    rows = [OverdueRow(pid, *names[pid], days, last_held, gap)
+            for pid, days, last_held, gap in due]
     return sorted(rows, key=lambda r: (-r.days_since, r.pairing_id))
 
 
