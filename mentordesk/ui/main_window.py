@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 
 # Areas planned for later releases: (area, title, what it will do).
 PLANNED_AREAS = (
-    ("kpis", "KPIs", "It will track the programme's KPI targets against measurements over "
-     "time and produce a report for stakeholders."),
     ("recognition", "Recognition", "It will celebrate milestones and completed pairings "
      "with awards and printable certificates."),
     ("resources", "Resources", "It will keep the library of articles, templates, videos "
@@ -87,7 +85,8 @@ class MainWindow(QMainWindow):
                                  PendingView("pairing", "Pairing"),
                                  PendingView("checkins", "Check-ins"),
                                  PendingView("documents", "Documents"),
-                                 PendingView("feedback", "Feedback")]
+                                 PendingView("feedback", "Feedback"),
+                                 PendingView("kpis", "KPIs")]
         views += [PlaceholderView(area, title, text) for area, title, text in PLANNED_AREAS]
         self.views = {v.area: v for v in sorted(views, key=lambda v: AREA_ORDER.index(v.area))}
         self.sidebar = QListWidget()
@@ -188,6 +187,7 @@ class MainWindow(QMainWindow):
         from mentordesk.ui.views.checkins_view import CheckinsView
         from mentordesk.ui.views.documents_view import DocumentsView
         from mentordesk.ui.views.feedback_view import FeedbackView
+        from mentordesk.ui.views.kpis_view import KpisView
         from mentordesk.ui.views.pairing_view import PairingView
         from mentordesk.ui.views.participants_view import ParticipantsView
         from mentordesk.ui.views.programme_view import ProgrammeView
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         current = self.stack.currentIndex()
         view_class: type[AreaView]
         for view_class in (ProgrammeView, ParticipantsView, PairingView, CheckinsView,
-                           DocumentsView, FeedbackView):
+                           DocumentsView, FeedbackView, KpisView):
             pending = self.views[view_class.area]
             if not isinstance(pending, PendingView):
                 continue
