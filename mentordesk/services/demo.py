@@ -27,11 +27,13 @@ from mentordesk.models import (
     Checkin,
     CheckinFrequency,
     CheckinOutcome,
+    DevelopmentGoal,
     FeedbackAnswer,
     FeedbackForm,
     FeedbackQuestion,
     FeedbackResponse,
     FormPurpose,
+    HrOutcome,
     Kpi,
     KpiDirection,
     KpiMeasurement,
@@ -237,7 +239,52 @@ def load_demo(session: Session, *, seed: int = 2026, today: date | None = None,
             if progress:
                 progress(done, total)
     _add_activity(session, rng, programme.id, people, start, today)
+    _add_outcomes(session, rng, programme.id, start, today)
     return programme.id
+
+
+def _add_outcomes(session: Session, rng: random.Random, programme_id: int, start: date,
+                  today: date) -> None:
+    """Goals reached, an HR outcomes file's worth of rows (the demo people and 240 other
+    employees, known only by a code), and weekly KPI snapshots since the start."""
+    from mentordesk.services.kpis import compute_dashboard, take_snapshot
+    from mentordesk.services.outcomes import employee_key
+
+    mentees = list(session.scalars(
+        select(PairingMember.mentee_id).join(Pairing)
+        .where(Pairing.programme_id == programme_id, Pairing.status == PairingStatus.ACTIVE)
+        .order_by(PairingMember.id)))
+    for mentee_id in mentees[:4]:
+        goal = session.scalars(select(DevelopmentGoal).where(
+            DevelopmentGoal.participant_id == mentee_id)
+            .order_by(DevelopmentGoal.priority)).first()
+        if goal is not None:
+            goal.achieved_on = today - timedelta(days=rng.randint(3, 30))
+    days = max((today - start).days, 1)
+    people = session.execute(select(Participant.id, Participant.email,
+                                    Participant.department)).all()
+    for pid, email, department in people:
+        left = start + timedelta(days=rng.randrange(days)) if rng.random() < 0.03 else None
+        promoted = (start + timedelta(days=rng.randrange(days))
+                    if rng.random() < 0.15 and left is None else None)
+        session.add(HrOutcome(employee_key=employee_key(email), participant_id=pid,
+                              department=department, left_on=left, promoted_on=promoted,
+                              hired_on=start - timedelta(days=rng.randint(200, 3000))))
+    for n in range(240):
+        left = start + timedelta(days=rng.randrange(days)) if rng.random() < 0.09 else None
+        promoted = (start + timedelta(days=rng.randrange(days))
+                    if rng.random() < 0.04 and left is None else None)
+        session.add(HrOutcome(employee_key=employee_key(f"employee{n}@{DEMO_DOMAIN}"),
+                              department=rng.choice(DEPARTMENTS).name, left_on=left,
+                              promoted_on=promoted,
+                              hired_on=start - timedelta(days=rng.randint(100, 4000))))
+    session.flush()
+    day = start + timedelta(days=7)
+    while day <= today:  # a weekly reading since the start, so trends show
+        take_snapshot(session, programme_id, compute_dashboard(session, programme_id,
+                                                               today=day))
+        day += timedelta(days=7)
+    take_snapshot(session, programme_id, compute_dashboard(session, programme_id, today=today))
 
 
 def _png(image: Image.Image) -> bytes:
@@ -368,17 +415,33 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
                 "Practising difficult conversations before having them.",
                 "Learning how Finance thinks about our projects.",
                 "Honest feedback on my presentation style."]
-    for pairing in pairings[:6]:
+    # The dashboard's satisfaction and recommendation figures come from these answers.
+    form.questions[0].measure = "satisfaction"
+    recommend = FeedbackQuestion(form_id=form.id, position=4, kind=QuestionKind.SCORE,
+                                 measure="recommendation", text="How likely are you to "
+                                 "recommend the programme to a colleague?")
+    session.add(recommend)
+    session.flush()
+    for i, pairing in enumerate(pairings[:6]):
         for person in (pairing.mentor_id, pairing.members[0].mentee_id):
             rating = float(rng.choice([3, 4, 4, 5, 5]))
+            submitted = datetime.combine(start + timedelta(days=28 + 6 * i), time(12), UTC)
             session.add(FeedbackResponse(form_id=form.id, participant_id=person,
-                                         pairing_id=pairing.id, answers=[
+                                         pairing_id=pairing.id, submitted_at=submitted,
+                                         answers=[
                 FeedbackAnswer(question_id=form.questions[0].id, value_number=rating),
                 FeedbackAnswer(question_id=form.questions[1].id,
                                value_text=rng.choice(["yes", "yes", "no"])),
                 FeedbackAnswer(question_id=form.questions[2].id, value_text=rng.choice(comments)),
+                FeedbackAnswer(question_id=recommend.id,
+                               value_number=float(rng.choice([6, 7, 8, 9, 9, 10, 10]))),
             ]))
+    computed = {"Pairs meeting regularly": "checkins_held_pct",
+                "Participant satisfaction": "satisfaction_avg"}
     for kpi in session.scalars(select(Kpi).where(Kpi.programme_id == programme_id)):
+        kpi.metric = computed.get(kpi.name)
+        if kpi.metric:
+            continue  # MentorDesk computes it; the others are measured by hand
         value = kpi.baseline_value or 0.0
         for month in range(3):
             value += (kpi.target_value - value) * rng.uniform(0.2, 0.45)

@@ -155,13 +155,13 @@ def test_proposal_and_a_form_filled_in_and_imported_once(run: Runner, tmp_path: 
     blank = tmp_path / "blank.pdf"
     assert run("forms", "pdf", "mid-programme CHECK", str(blank))[0] == 0
     fields = PdfReader(blank).get_fields() or {}
-    questions = sorted(k for k in fields if k.startswith("q"))
-    assert len(questions) == form["questions"] == 3
+    questions = sorted((k for k in fields if k.startswith("q")), key=lambda k: int(k[1:]))
+    assert len(questions) == form["questions"] == 4
     writer = PdfWriter(clone_from=blank)
-    rating, yes_no, comment = questions  # question ids follow their positions in the demo
+    rating, yes_no, comment, score = questions  # ids follow the positions in the demo
     for page in writer.pages:
         writer.update_page_form_field_values(page, {
-            rating: "/4", yes_no: "/yes", comment: "More time on feedback, please",
+            rating: "/4", yes_no: "/yes", comment: "More time on feedback, please", score: "/9",
             "md_email": "nobody-known@example.org"}, auto_regenerate=False)
     filled = tmp_path / "filled.pdf"
     with filled.open("wb") as handle:

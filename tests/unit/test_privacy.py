@@ -298,12 +298,12 @@ def test_erasure_leaves_no_trace_in_the_file_and_keeps_the_figures(demo: Databas
             report = s.get(Participant, pid)
             assert report is not None
             assert report.manager_id is None and report.manager_email == ""
-        # Their response stays, anonymous: the rating and yes/no, not the comment.
+        # Their response stays, anonymous: the rating, score and yes/no, not the comment.
         kinds = sorted(q.kind.value for q in s.scalars(
             select(FeedbackQuestion).join(FeedbackAnswer).join(FeedbackResponse)
             .where(FeedbackResponse.pairing_id == pairing.id,
                    FeedbackResponse.participant_id.is_(None))))
-        assert kinds == ["rating", "yes_no"]
+        assert kinds == ["rating", "score", "yes_no"]
         assert s.scalar(select(func.count(Erasure.id))
                         .where(Erasure.participant_id == mentor)) == 1
     demo.close(backup=False)
