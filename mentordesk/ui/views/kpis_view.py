@@ -551,7 +551,7 @@ class OutcomesImportDialog(QDialog):
         self.preview = preview
         writes = preview.adds + preview.updates
         refused = len(preview.refused_rows)
-        text = (f"{plural(preview.linked, 'participant')} and "
+        text = (f"{plural(preview.linked, 'person', 'people')} signed up in MentorDesk and "
                 f"{plural(preview.others, 'other employee')}: {preview.adds:,} to add, "
                 f"{preview.updates:,} to update, {preview.unchanged:,} unchanged")
         text += f", {plural(refused, 'row')} refused (below)." if refused else "."
