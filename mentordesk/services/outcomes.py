@@ -27,7 +27,6 @@ Every other row is written in the caller's transaction.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -43,6 +42,7 @@ from mentordesk.errors import UserError
 from mentordesk.models import HrOutcome, Participant
 from mentordesk.models.base import utcnow
 from mentordesk.services import audit
+from mentordesk.services.employees import employee_key as employee_key  # re-exported
 from mentordesk.services.importing import (
     IGNORE,
     Problem,
@@ -91,11 +91,6 @@ def _norm(text: str) -> str:
 
 _DATE_INDEX = {_norm(name): key for key, names in _DATE_SYNONYMS.items()
                for name in (*names, FIELDS[key])}
-
-
-def employee_key(email: str) -> str:
-    """The one-way code an employee is kept by: SHA-256 (hex) of the lower-cased email."""
-    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- dates

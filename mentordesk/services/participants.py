@@ -28,6 +28,7 @@ from mentordesk.models import (
 )
 from mentordesk.services import audit
 from mentordesk.services.checkins import cancel_series
+from mentordesk.services.employees import link_people
 from mentordesk.services.validation import (
     check_email,
     check_length,
@@ -417,6 +418,7 @@ def add_participant(session: Session, data: ParticipantData,
     session.add(person)
     session.flush()
     _link_reports(session, person)
+    link_people(session, {person.id: person.email})  # an HR file imported before they joined
     audit.record(session, "add", "participant", person.id)
     return _to_record(person)
 
@@ -616,6 +618,7 @@ def add_participants(session: Session, items: list[ParticipantData],
         person = _table("participant")
         session.execute(update(person).where(person.c.id == bindparam("pid"))
                         .values(manager_id=bindparam("mid")), links)
+    link_people(session, {pid: email for email, pid in new_by_email.items()})
     actor = audit.actor()
     session.execute(insert(_table(AuditEvent.__tablename__)), [
         {"at": now, "actor": actor, "action": "add", "entity": "participant",

@@ -264,3 +264,28 @@ def test_dates_in_common_formats(text: str, day_first: bool, expected: date | No
 def test_what_is_not_a_date(text: str) -> None:
     with pytest.raises(ValueError, match=r"date|1900"):
         parse_hr_date(text)
+
+
+def test_someone_added_after_the_hr_import_is_linked_to_their_row(db) -> None:
+    from mentordesk.models import HrOutcome
+    from mentordesk.services.outcomes import employee_key
+    from mentordesk.services.participants import (
+        ParticipantData,
+        add_participant,
+        add_participants,
+    )
+
+    with db.Session.begin() as session:
+        for email in ("late@example.org", "Bulk@Example.org", "stranger@example.org"):
+            session.add(HrOutcome(employee_key=employee_key(email)))
+    with db.Session.begin() as session:
+        late = add_participant(session, ParticipantData(full_name="Late Joiner",
+                                                        email="LATE@example.org")).id
+        bulk = add_participants(session, [ParticipantData(full_name="Bulk Joiner",
+                                                          email="bulk@example.org")]).ids[0]
+    with db.Session() as session:
+        linked = {key: pid for key, pid in session.execute(
+            select(HrOutcome.employee_key, HrOutcome.participant_id))}
+        assert linked[employee_key("late@example.org")] == late
+        assert linked[employee_key("bulk@example.org")] == bulk
+        assert linked[employee_key("stranger@example.org")] is None
