@@ -34,7 +34,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFocusEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -256,12 +263,27 @@ class TileWidget(QFrame):
 
     def set_selected(self, selected: bool) -> None:
         """Mark the tile whose list is shown."""
-        border = f"2px solid {self.colour}" if selected else "1px solid #D4D4D4"
+        self.setProperty("selected", selected)
+        self._apply_style()
+
+    def _apply_style(self) -> None:
+        # The keyboard focus shows as a blue ring (drawn here: a style sheet's :focus is
+        # not reliable on a plain frame), the tile whose list is shown in the programme's
+        # colour on a light tint.
+        selected = bool(self.property("selected"))
+        border = ("2px solid #2F6FD0" if self.hasFocus() else
+                  f"2px solid {self.colour}" if selected else "1px solid #D4D4D4")
         background = "#F4F8FC" if selected else "palette(base)"
         self.setStyleSheet(f"QFrame#tile {{ background: {background}; border: {border}; "
-                           "border-radius: 7px; } QFrame#tile:focus { border: 2px solid "
-                           "#2F6FD0; }")
-        self.setProperty("selected", selected)
+                           "border-radius: 7px; }")
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._apply_style()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._apply_style()
 
     def set_writable(self, writable: bool) -> None:
         """Whether linking the KPI is offered."""
