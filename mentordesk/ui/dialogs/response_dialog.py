@@ -51,6 +51,9 @@ from mentordesk.services.feedback import (
 from mentordesk.ui.widgets import MUTED_STYLE, FieldErrors, plural
 
 ANONYMOUS = "Nobody in particular (anonymous)"
+# A number chosen must stand out from the others at a glance.
+CHECKED_STYLE = ("QPushButton:checked { background: #2E5E8C; color: white; "
+                 "border: 1px solid #23486B; border-radius: 3px; font-weight: bold; }")
 CONFIDENTIAL_NOTE = (f"Counted only in results of at least {MIN_GROUP} confidential "
                      "responses; never listed or exported one by one, and its comments are "
                      "never shown.")
@@ -96,6 +99,7 @@ class ButtonsInput(QWidget):
                 button.setCheckable(True)
                 width = button.fontMetrics().horizontalAdvance("10") + 22
                 button.setFixedWidth(max(34, width))
+                button.setStyleSheet(CHECKED_STYLE)
             button.setAccessibleName(label)
             button.toggled.connect(partial(self._on_button_toggled, button))
             self.buttons.append(button)
