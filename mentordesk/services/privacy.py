@@ -50,6 +50,7 @@ from mentordesk.models import (
     FeedbackForm,
     FeedbackQuestion,
     FeedbackResponse,
+    HrOutcome,
     KpiMeasurement,
     Pairing,
     PairingMember,
@@ -227,6 +228,15 @@ def person_report(session: Session, participant_id: int) -> dict[str, Any]:
         .where(TrainingAttendance.participant_id == participant_id)
         .order_by(TrainingSession.starts_at, TrainingSession.id))]
 
+    hr_outcomes = [{
+        "department": o.department,
+        "hired_on": _iso(o.hired_on),
+        "promoted_on": _iso(o.promoted_on),
+        "left_on": _iso(o.left_on),
+        "imported_at": _iso(o.imported_at),
+    } for o in session.scalars(select(HrOutcome).where(HrOutcome.participant_id ==
+                                                      participant_id))]
+
     mentor = aliased(Participant)
     mentee = aliased(Participant)
     pairing_rules = [{
@@ -258,6 +268,7 @@ def person_report(session: Session, participant_id: int) -> dict[str, Any]:
         "feedback": feedback,
         "awards": awards,
         "stories": stories,
+        "hr_outcomes": hr_outcomes,
         "training": training,
         "pairing_rules": pairing_rules,
         "audit": audit_events,
@@ -331,6 +342,11 @@ _SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("stories", "Success stories", (("title", "Title"), ("status", "Status"),
                                     ("consent_given_on", "Consent given on"),
                                     ("body", "Story"), ("quote", "Quote"))),
+    ("hr_outcomes", "From the HR system", (("department", "Department"),
+                                           ("hired_on", "Hired on"),
+                                           ("promoted_on", "Promoted on"),
+                                           ("left_on", "Left on"),
+                                           ("imported_at", "Imported (UTC)"))),
     ("training", "Training", (("session", "Session"), ("topic", "Topic"),
                               ("starts_at", "When (UTC)"), ("attended", "Attended"))),
     ("pairing_rules", "Pairing rules", (("kind", "Rule"), ("mentor", "Mentor"),
@@ -462,6 +478,7 @@ class _Scope:
     audit_events: int
 
     explained_member_pairings: list[int] = field(default_factory=list)
+    hr_outcome: bool = False
 
     @property
     def mention_count(self) -> int:
@@ -542,7 +559,9 @@ def _scope(session: Session, participant_id: int) -> _Scope:
                   explained, explained_members, responses,
                   comment_ids, comment_numbers_ids, awards, cited, stories, rules, training,
                   reports, coordinators, mentions, audit_events,
-                  sorted({row.pairing_id for row in member_rows}))
+                  sorted({row.pairing_id for row in member_rows}),
+                  hr_outcome=session.scalar(select(func.count(HrOutcome.id)).where(
+                      HrOutcome.participant_id == pid)) == 1)
 
 
 def _plan(scope: _Scope) -> ErasurePlan:
@@ -550,6 +569,8 @@ def _plan(scope: _Scope) -> ErasurePlan:
     pairings = len(scope.pairing_ids)
     removes = ["their participant record (name, email, job, manager, skills, development "
                "goals, interests, languages, availability and notes)"]
+    if scope.hr_outcome:
+        removes.append("their record from the HR system (hire, promotion and leaving dates)")
     if scope.checkin_note_ids:
         removes.append(f"the notes of {_count(len(scope.checkin_note_ids), 'check-in')} "
                        f"in {_count(scope.noted_pairings, 'pairing')}")

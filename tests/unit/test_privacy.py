@@ -132,6 +132,23 @@ def test_report_holds_everything_about_the_mentor(demo: Database) -> None:
     json.dumps(report)  # JSON-able as it is
 
 
+def test_report_holds_their_hr_record_and_erasure_removes_it(demo: Database) -> None:
+    from mentordesk.models import HrOutcome
+
+    mentor, _ = _first_pairing(demo)
+    with demo.Session.begin() as s:
+        row = s.scalars(select(HrOutcome).where(HrOutcome.participant_id == mentor)).one()
+        row.promoted_on, row.department = date(2026, 10, 1), "Finance"
+    with demo.Session() as s:
+        report = person_report(s, mentor)
+    assert [(o["department"], o["promoted_on"]) for o in report["hr_outcomes"]] == [
+        ("Finance", "2026-10-01")]
+    erase_participant(demo, mentor)
+    with demo.Session() as s:
+        assert s.scalar(select(func.count(HrOutcome.id))
+                        .where(HrOutcome.participant_id == mentor)) == 0
+
+
 def test_report_of_the_mentee_has_their_story_and_mentor(demo: Database) -> None:
     mentor, mentee = _first_pairing(demo)
     with demo.Session() as s:
@@ -215,6 +232,7 @@ def test_plan_for_the_demo_mentor_counts_what_goes_and_stays(demo: Database) -> 
         removes=(
             "their participant record (name, email, job, manager, skills, development goals, "
             "interests, languages, availability and notes)",
+            "their record from the HR system (hire, promotion and leaving dates)",
             f"the notes of {noted} check-ins in 1 pairing",
             "the matching explanation of 1 pairing",
             "1 feedback comment they wrote",
