@@ -8,6 +8,7 @@ database, no widgets), so a test can count its bars and points.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from PySide6.QtCharts import (
     QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -57,6 +59,11 @@ def month_names(months: Sequence[date]) -> list[str]:
     return names
 
 
+def short_month(month: date) -> str:
+    """``Apr ’26``: a month named in little room, with its year."""
+    return f"{month_label(month, year=False)} ’{month.year % 100:02d}"
+
+
 def _chart() -> QChart:
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -79,10 +86,18 @@ def _value_axis(top: float, step: float, *, decimals: int = 0) -> QValueAxis:
     return axis
 
 
-def _category_axis(names: Sequence[str]) -> QBarCategoryAxis:
+# With more months than this, their names are set upright so none is cut short.
+UPRIGHT_AFTER = 8
+# A line chart names at most this many months (every other, every third... beyond).
+LINE_LABELS = 6
+
+
+def _category_axis(names: Sequence[str], *, months: bool = False) -> QBarCategoryAxis:
     axis = QBarCategoryAxis()
     axis.append(list(names))
     axis.setGridLineVisible(False)
+    if months and len(names) > UPRIGHT_AFTER:
+        axis.setLabelsAngle(-90)
     return axis
 
 
@@ -110,7 +125,7 @@ def checkins_chart(months: Sequence[MonthCheckins],
     planned.setPen(QPen(QColor(colours.ink), 2))
     planned.setPointsVisible(True)
     chart.addSeries(planned)
-    x_axis = _category_axis(month_names([m.month for m in months]))
+    x_axis = _category_axis(month_names([m.month for m in months]), months=True)
     top, step = nice_scale(max((max(m.planned, m.held + m.missed + m.cancelled)
                                 for m in months), default=0))
     y_axis = _value_axis(top, step)
@@ -127,7 +142,19 @@ def satisfaction_chart(months: Sequence[tuple[date, float | None, int]],
     """The average satisfaction each month (1-5) as a line; a month without a figure is a
     gap, and a month hidden to protect confidential answers is marked on the baseline."""
     chart = _chart()
-    x_axis = _category_axis(month_names([m for m, _, _ in months]))
+    # A line needs no bar slots: a value axis named at every month, or every few months
+    # when there are many (a half chart's width has no room for two years of names).
+    x_axis = QCategoryAxis()
+    x_axis.setRange(-0.5, max(len(months), 1) - 0.5)
+    x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    x_axis.setGridLineVisible(False)
+    x_axis.setStartValue(-0.5)
+    every = max(1, math.ceil(len(months) / LINE_LABELS))
+    named = list(range(0, len(months), every))
+    names = (month_names([m for m, _, _ in months]) if every == 1 else
+             [short_month(months[i][0]) for i in named])
+    for i, name in zip(named, names, strict=True):
+        x_axis.append(name, float(i))
     y_axis = QValueAxis()
     y_axis.setRange(1, 5)
     y_axis.setTickCount(5)
@@ -154,7 +181,8 @@ def satisfaction_chart(months: Sequence[tuple[date, float | None, int]],
             current = QLineSeries()
             current.setPen(QPen(QColor(colours.primary), 2.5))
             current.setPointsVisible(True)
-            current.setPointLabelsVisible(True)
+            # Each month's figure over its point, while they have room.
+            current.setPointLabelsVisible(len(months) <= UPRIGHT_AFTER)
             current.setPointLabelsFormat("@yPoint")
             current.setPointLabelsClipping(False)
             segments.append(current)

@@ -373,7 +373,14 @@ def test_satisfaction_chart_has_gaps_and_marks_hidden_months(qapp: object) -> No
     hidden = [s for s in chart.series() if s.name() == HIDDEN_SERIES]
     assert len(hidden) == 1 and [p.x() for p in hidden[0].points()] == [1.0]
     axis = chart.axes(Qt.Orientation.Horizontal)[0]
-    assert axis.categories() == ["Jan 2027", "Feb", "Mar", "Apr", "May"]
+    assert axis.categoriesLabels() == ["Jan 2027", "Feb", "Mar", "Apr", "May"]
+    # Two years of months: every fourth one named, so the names fit half a window.
+    many = [(date(2026 + (m // 12), m % 12 + 1, 1), 4.0, 6) for m in range(24)]
+    long_chart = satisfaction_chart(many)
+    axis = long_chart.axes(Qt.Orientation.Horizontal)[0]
+    assert axis.categoriesLabels() == ["Jan ’26", "May ’26", "Sep ’26", "Jan ’27", "May ’27",
+                                       "Sep ’27"]
+    assert len(line_points(long_chart)[0]) == 24
 
 
 def test_small_programme_charts(qtbot: QtBot, small_window: MainWindow) -> None:
