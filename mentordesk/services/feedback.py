@@ -92,6 +92,7 @@ from mentordesk.services.importing import (
     Progress,
     SourceOptions,
     SourceTable,
+    fold_header,
     guess_mapping,
     read_source,
 )
@@ -1206,10 +1207,6 @@ class _Survey:
     rows: list[tuple[int, tuple[str, ...]]]
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
 _SUBMITTED_HEADERS = {"completiontime", "timestamp", "enddate", "submitted", "submittedat",
                       "submissiontime", "submissiondate", "endtime", "datesubmitted",
                       "recordeddate", "submittedon"}
@@ -1228,7 +1225,7 @@ _OTHER_OPTION = re.compile(r"^other\b.*\b(?:specify|please)\b", re.I)
 
 
 def _shape(headers: Sequence[str]) -> str:
-    norms = {_norm(h) for h in headers}
+    norms = {fold_header(h) for h in headers}
     if {"respondentid", "collectorid"} <= norms:
         return "surveymonkey"
     if {"id", "starttime", "completiontime"} <= norms:
@@ -1251,7 +1248,7 @@ def _read_survey(path: Path, options: SourceOptions, progress: Progress | None,
              if i >= len(table.headers) or re.fullmatch(r"Column \d+", h)}
     sub: tuple[str, ...] = ()
     if shape == "surveymonkey" and rows:
-        id_col = next(i for i, h in enumerate(headers) if _norm(h) == "respondentid")
+        id_col = next(i for i, h in enumerate(headers) if fold_header(h) == "respondentid")
         first = rows[0][1]
         if id_col >= len(first) or not first[id_col].strip():
             sub = first  # the answer options under each question, not a respondent
@@ -1268,7 +1265,7 @@ def _read_survey(path: Path, options: SourceOptions, progress: Progress | None,
         else:
             question = top = header
         option = sub[i].strip() if i < len(sub) else ""
-        if _norm(option) in _GENERIC_OPTIONS:
+        if fold_header(option) in _GENERIC_OPTIONS:
             option = ""
         columns.append(_Column(i, question, question, option))
     # Unique names: a question's option columns are "Question / Option".
@@ -1337,13 +1334,13 @@ def _suggest(survey: _Survey, questions: Sequence[_Question],
             mapping[c.header] = EMAIL
             email = None
     for target, names in ((SUBMITTED, _SUBMITTED_HEADERS), (RESPONSE_ID, _ID_HEADERS)):
-        column = next((c for c in survey.columns if _norm(c.header) in names), None)
+        column = next((c for c in survey.columns if fold_header(c.header) in names), None)
         if column is not None and mapping[column.header] == IGNORE:
             mapping[column.header] = target
     # Columns of one question (SurveyMonkey's options) are matched together.
     groups: dict[str, list[_Column]] = defaultdict(list)
     for c in survey.columns:
-        if mapping[c.header] == IGNORE and _norm(c.question_text) not in _METADATA_HEADERS:
+        if mapping[c.header] == IGNORE and fold_header(c.question_text) not in _METADATA_HEADERS:
             groups[c.question_text].append(c)
     pairs = sorted(((_similarity(text, q.text), n, text, q)
                     for n, text in enumerate(groups) for q in questions),

@@ -209,12 +209,17 @@ _QUESTION_WORDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
+def fold_header(text: str) -> str:
+    """A header as headers are compared: without case, spaces or punctuation."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def _norm_header(text: str) -> str:
     """Case, space and punctuation do not matter when recognising a header.
 
     "#" reads as "number", so "Employee #" is not taken for "Employee" (a name).
     """
-    return "".join(ch for ch in text.casefold().replace("#", "number") if ch.isalnum())
+    return fold_header(text.replace("#", "number"))
 
 
 _HEADER_INDEX: dict[str, str] = {}
@@ -787,7 +792,7 @@ def _parse_skills(cell: str) -> tuple[tuple[SkillLevel, ...], str | None]:
     return tuple(skills), None
 
 
-def _address(text: str) -> str:
+def address_of(text: str) -> str:
     """The address in "Name <address>" (how mail programs copy one), else ``text``."""
     match = _ANGLE_ADDRESS.match(text)
     return match["address"] if match else text
@@ -942,19 +947,66 @@ class _Row:
     problems: list[Problem]
 
 
-def _columns(table: SourceTable, mapping: Mapping[str, str]) -> dict[str, int]:
-    """Field key -> column index; refuses a mapping without name or email, or doubled."""
+def map_columns(headers: Sequence[str], mapping: Mapping[str, str],
+                fields: Mapping[str, str], not_a_field: str = "a field") -> dict[str, int]:
+    """Field key -> column index for the mapped headers.
+
+    Args:
+        headers: the file's headers.
+        mapping: header -> key of ``fields`` (or :data:`IGNORE`).
+        fields: key -> label of the fields a column may be mapped to.
+        not_a_field: how the refusal of a key not in ``fields`` ends ("which is not ...").
+
+    Raises:
+        UserError: a header mapped to an unknown field, or two headers to the same one.
+    """
     columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
+    for index, header in enumerate(headers):
         key = mapping.get(header, IGNORE)
         if key == IGNORE:
             continue
-        if key not in FIELDS:
-            raise UserError(f"Column '{header}' is mapped to '{key}', which is not a field.")
+        if key not in fields:
+            raise UserError(f"Column '{header}' is mapped to '{key}', which is not "
+                            f"{not_a_field}.")
         if key in columns:
-            raise UserError(f"Columns '{table.headers[columns[key]]}' and '{header}' are both "
-                            f"mapped to {FIELDS[key]}; choose one.")
+            raise UserError(f"Columns '{headers[columns[key]]}' and '{header}' are both "
+                            f"mapped to {fields[key]}; choose one.")
         columns[key] = index
+    return columns
+
+
+class RowCells:
+    """One data row's cells looked up by field key, collecting the row's problems.
+
+    A row with more non-empty cells than the header has is a problem on the email column
+    (its values have probably shifted: a delimiter in an unquoted value).
+    """
+
+    def __init__(self, line: int, cells: tuple[str, ...], columns: Mapping[str, int],
+                 headers: tuple[str, ...]) -> None:
+        self.line = line
+        self.cells = cells
+        self.columns = columns
+        self.headers = headers
+        self.problems: list[Problem] = []
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
+            self.problem("email", f"this row has {len(cells)} cells but the header has "
+                                  f"{len(headers)}; a value probably contains an unquoted "
+                                  "delimiter")
+
+    def cell(self, key: str) -> str:
+        """The text in the column mapped to ``key`` ("" past the row's end)."""
+        index = self.columns[key]
+        return self.cells[index] if index < len(self.cells) else ""
+
+    def problem(self, key: str, reason: str) -> None:
+        """Note a problem in the column mapped to ``key``."""
+        self.problems.append(Problem(self.line, self.headers[self.columns[key]], reason))
+
+
+def _columns(table: SourceTable, mapping: Mapping[str, str]) -> dict[str, int]:
+    """Field key -> column index; refuses a mapping without name or email, or doubled."""
+    columns = map_columns(table.headers, mapping, FIELDS)
     if "email" not in columns:
         raise UserError("Choose the column that holds the email address: it identifies "
                         "each person.")
@@ -973,21 +1025,8 @@ def _reason(label: str, reason: str) -> str:
 
 def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
                headers: tuple[str, ...]) -> _Row:
-    problems: list[Problem] = []
-
-    def cell(key: str) -> str:
-        index = columns[key]
-        return cells[index] if index < len(cells) else ""
-
-    def problem(key: str, reason: str) -> None:
-        problems.append(Problem(line, headers[columns[key]], reason))
-
-    if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-        problems.append(Problem(line, FIELDS["email"] if "email" not in columns
-                                else headers[columns["email"]],
-                                f"this row has {len(cells)} cells but the header has "
-                                f"{len(headers)}; a value probably contains an unquoted "
-                                "delimiter"))
+    row = RowCells(line, cells, columns, headers)
+    cell, problem = row.cell, row.problem
     for key in columns:
         if len(cell(key)) > MAX_TEXT:
             problem(key, f"{FIELDS[key]} is {len(cell(key)):,} characters long; the limit "
@@ -998,7 +1037,7 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
         name = " ".join(" ".join(cell(k) for k in ("first_name", "last_name")
                                  if k in columns).split())
     values["full_name"] = name
-    email = _address(cell("email")).strip()
+    email = address_of(cell("email")).strip()
     values["email"] = email
     for key in _DIRECT_TEXT:
         if key in columns:
@@ -1050,8 +1089,8 @@ def _parse_row(line: int, cells: tuple[str, ...], columns: dict[str, int],
             else:
                 problem(key, f"'{cell(key).strip()}' is not yes or no")
                 values[key] = False
-    manager = " ".join(_address(cell("manager")).split()) if "manager" in columns else ""
-    return _Row(line, values, email, name, manager, problems)
+    manager = " ".join(address_of(cell("manager")).split()) if "manager" in columns else ""
+    return _Row(line, values, email, name, manager, row.problems)
 
 
 def _plan(session: Session, table: SourceTable, mapping: Mapping[str, str],

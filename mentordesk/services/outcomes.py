@@ -46,9 +46,13 @@ from mentordesk.services.employees import employee_key as employee_key  # re-exp
 from mentordesk.services.importing import (
     IGNORE,
     Problem,
+    RowCells,
     SourceOptions,
     SourceTable,
+    address_of,
+    fold_header,
     guess_mapping,
+    map_columns,
     read_source,
 )
 from mentordesk.services.validation import check_email
@@ -83,13 +87,7 @@ _DATE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _norm(text: str) -> str:
-    """Headers are compared without case, spaces or punctuation (as the participant
-    import compares them)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-_DATE_INDEX = {_norm(name): key for key, names in _DATE_SYNONYMS.items()
+_DATE_INDEX = {fold_header(name): key for key, names in _DATE_SYNONYMS.items()
                for name in (*names, FIELDS[key])}
 
 
@@ -174,7 +172,7 @@ def guess_outcome_mapping(headers: Sequence[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for header in headers:
-        key = _DATE_INDEX.get(_norm(header), IGNORE)
+        key = _DATE_INDEX.get(fold_header(header), IGNORE)
         if not key and people.get(header) in ("email", "department"):
             key = people[header]
         if key and key not in taken:
@@ -186,18 +184,7 @@ def guess_outcome_mapping(headers: Sequence[str]) -> dict[str, str]:
 
 
 def _columns(table: SourceTable, mapping: Mapping[str, str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        key = mapping.get(header, IGNORE)
-        if key == IGNORE:
-            continue
-        if key not in FIELDS:
-            raise UserError(f"Column '{header}' is mapped to '{key}', which is not one of: "
-                            f"{', '.join(FIELDS)}.")
-        if key in columns:
-            raise UserError(f"Columns '{table.headers[columns[key]]}' and '{header}' are both "
-                            f"mapped to {FIELDS[key]}; choose one.")
-        columns[key] = index
+    columns = map_columns(table.headers, mapping, FIELDS, f"one of: {', '.join(FIELDS)}")
     if "email" not in columns:
         raise UserError("Choose the column that holds the employee's email address: it is how "
                         "people are told apart.")
@@ -291,26 +278,11 @@ class _Parsed:
     problems: list[Problem]
 
 
-_ANGLE = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$")
-
-
 def _parse(line: int, cells: tuple[str, ...], columns: dict[str, int],
            headers: tuple[str, ...], day_first: bool) -> _Parsed:
-    problems: list[Problem] = []
-
-    def cell(key: str) -> str:
-        index = columns[key]
-        return cells[index] if index < len(cells) else ""
-
-    def problem(key: str, reason: str) -> None:
-        problems.append(Problem(line, headers[columns[key]], reason))
-
-    if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-        problem("email", f"this row has {len(cells)} cells but the header has "
-                         f"{len(headers)}; a value probably contains an unquoted delimiter")
-    text = cell("email").strip()
-    angle = _ANGLE.search(text)
-    email, reason = check_email(angle[1] if angle else text)
+    row = RowCells(line, cells, columns, headers)
+    cell, problem = row.cell, row.problem
+    email, reason = check_email(address_of(cell("email").strip()))
     if reason == "is required":
         problem("email", "Email is empty")
     elif reason:
@@ -339,7 +311,8 @@ def _parse(line: int, cells: tuple[str, ...], columns: dict[str, int],
     if left and promoted and promoted > left:
         problem("promoted_on", f"the promotion date {promoted.isoformat()} is after the "
                                f"leaving date {left.isoformat()}")
-    return _Parsed(line, employee_key(email) if not reason else "", email, values, problems)
+    return _Parsed(line, employee_key(email) if not reason else "", email, values,
+                   row.problems)
 
 
 @dataclass
