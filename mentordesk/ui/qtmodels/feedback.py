@@ -45,6 +45,7 @@ from mentordesk.services.feedback import (
     SurveyRow,
     Target,
 )
+from mentordesk.ui.qtmodels.base import RowsTableModel, header_text
 from mentordesk.ui.widgets import ItemRole
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -111,14 +112,6 @@ def count_with_confidential(total: int, confidential: int) -> str:
     return f"{total:,}" + (f" ({confidential:,} confidential)" if confidential else "")
 
 
-def _header(headers: Sequence[str], section: int, orientation: Qt.Orientation,
-            role: int) -> Any:
-    if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(headers)):
-        return headers[section]
-    return None
-
-
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -138,18 +131,10 @@ class FormColumn(IntEnum):
 FORM_HEADERS = ("Form", "Purpose", "For", "Questions", "Responses")
 
 
-class FormsTableModel(QAbstractTableModel):
+class FormsTableModel(RowsTableModel[FormRecord]):
     """The programme's forms, one row each; sort through a proxy on :attr:`Role.SORT`."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[FormRecord] = []
-
-    def set_rows(self, rows: Sequence[FormRecord]) -> None:
-        """Replace every row (after a reload)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    headers = FORM_HEADERS
 
     def rows(self) -> list[FormRecord]:
         """The forms shown, in the model's order."""
@@ -158,12 +143,6 @@ class FormsTableModel(QAbstractTableModel):
     def row_of(self, form_id: int) -> int | None:
         """The row of form ``form_id``, if shown."""
         return next((n for n, r in enumerate(self._rows) if r.id == form_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(FormColumn)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -201,9 +180,6 @@ class FormsTableModel(QAbstractTableModel):
                         "them, and their comments are never shown.")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(FORM_HEADERS, section, orientation, role)
 
 
 # --------------------------------------------------------------------------- designer
@@ -390,7 +366,7 @@ class QuestionsTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(QUESTION_HEADERS, section, orientation, role)
+        return header_text(QUESTION_HEADERS, section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -509,28 +485,10 @@ def result_text(summary: QuestionSummary) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class SummaryTableModel(QAbstractTableModel):
+class SummaryTableModel(RowsTableModel[QuestionSummary]):
     """A form's results, one row per question in its order on the form."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[QuestionSummary] = []
-
-    def set_rows(self, rows: Sequence[QuestionSummary]) -> None:
-        """Show the questions' summaries (empty for no form)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> QuestionSummary:
-        """The summary in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SummaryColumn)
+    headers = SUMMARY_HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -584,9 +542,6 @@ class SummaryTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(SUMMARY_HEADERS, section, orientation, role)
 
 
 @dataclass(frozen=True)
@@ -613,24 +568,10 @@ class CommentColumn(IntEnum):
 COMMENT_HEADERS = ("Q", "Comment")
 
 
-class CommentsTableModel(QAbstractTableModel):
+class CommentsTableModel(RowsTableModel[Comment]):
     """The comments of a form's non-confidential responses."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Comment] = []
-
-    def set_rows(self, rows: Sequence[Comment]) -> None:
-        """Show ``rows``."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CommentColumn)
+    headers = COMMENT_HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -656,9 +597,6 @@ class CommentsTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(COMMENT_HEADERS, section, orientation, role)
 
 
 # --------------------------------------------------------------------------- survey import
@@ -822,7 +760,7 @@ class SurveyMappingTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(MAPPING_HEADERS, section, orientation, role)
+        return header_text(MAPPING_HEADERS, section, orientation, role)
 
 
 ROW_STATUS_NAMES = {"import": "To import", "duplicate": "Duplicate", "refused": "Refused"}
@@ -841,24 +779,10 @@ class SurveyRowColumn(IntEnum):
 SURVEY_ROW_HEADERS = ("Row", "Email", "What happens", "Answers", "Details")
 
 
-class SurveyRowsTableModel(QAbstractTableModel):
+class SurveyRowsTableModel(RowsTableModel[SurveyRow]):
     """What importing does with each row of a survey export; refused rows stand out."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SurveyRow] = []
-
-    def set_rows(self, rows: Sequence[SurveyRow]) -> None:
-        """Show a preview's rows."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SurveyRowColumn)
+    headers = SURVEY_ROW_HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -899,6 +823,3 @@ class SurveyRowsTableModel(QAbstractTableModel):
             return _RIGHT
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return _header(SURVEY_ROW_HEADERS, section, orientation, role)

@@ -40,6 +40,7 @@ from mentordesk.services.pairing import (
     SkillSupply,
     Unmatched,
 )
+from mentordesk.ui.qtmodels.base import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -517,30 +518,15 @@ UNMATCHED_HEADERS = {UnmatchedColumn.NAME: "Mentee", UnmatchedColumn.EMAIL: "Ema
                      UnmatchedColumn.REASON: "Why no mentor"}
 
 
-class UnmatchedTableModel(QAbstractTableModel):
+class UnmatchedTableModel(RowsTableModel[Unmatched]):
     """Mentees left without a mentor, with the reason in plain words; while
     :attr:`editable`, they can be dragged onto a pairing on the board."""
 
+    headers = tuple(UNMATCHED_HEADERS[c] for c in UnmatchedColumn)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Unmatched] = []
         self.editable = False
-
-    def set_rows(self, rows: Sequence[Unmatched]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Unmatched:
-        """The DTO shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(UnmatchedColumn)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -580,13 +566,6 @@ class UnmatchedTableModel(QAbstractTableModel):
             return row
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(UnmatchedColumn)):
-            return UNMATCHED_HEADERS[UnmatchedColumn(section)]
-        return None
-
 
 # --------------------------------------------------------------------------- rules
 
@@ -609,28 +588,10 @@ def rule_label(row: RuleRow) -> str:
     return "Locked together" if row.kind == PairingRuleKind.LOCK else "Never together"
 
 
-class RulesTableModel(QAbstractTableModel):
+class RulesTableModel(RowsTableModel[RuleRow]):
     """The coordinator's locks and bans on pairs, each of which can be lifted."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RuleRow] = []
-
-    def set_rows(self, rows: Sequence[RuleRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RuleRow:
-        """The DTO shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RuleColumn)
+    headers = tuple(RULE_HEADERS[c] for c in RuleColumn)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -645,13 +606,6 @@ class RulesTableModel(QAbstractTableModel):
             return values[column].casefold()
         if role == Role.ROW:
             return row
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(RuleColumn)):
-            return RULE_HEADERS[RuleColumn(section)]
         return None
 
 
@@ -694,23 +648,15 @@ CHOICE_HEADERS = {ChoiceColumn.MENTOR: "Mentor", ChoiceColumn.DEPARTMENT: "Depar
                   ChoiceColumn.NOTE: "Note"}
 
 
-class MentorChoicesTableModel(QAbstractTableModel):
+class MentorChoicesTableModel(RowsTableModel[MentorChoice]):
     """The mentors to choose from; those the hard constraints rule out are disabled."""
+
+    headers = tuple(CHOICE_HEADERS[c] for c in ChoiceColumn)
 
     def __init__(self, choices: Sequence[MentorChoice] = (),
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = list(choices)
-
-    def row_at(self, row: int) -> MentorChoice:
-        """The DTO shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ChoiceColumn)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -749,13 +695,6 @@ class MentorChoicesTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (ChoiceColumn.SCORE,
                                                                     ChoiceColumn.PLACES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(ChoiceColumn)):
-            return CHOICE_HEADERS[ChoiceColumn(section)]
         return None
 
 
@@ -798,19 +737,15 @@ SKILL_HEADER_TIPS = {
 _GAP_COLOUR = QColor("#B00020")
 
 
-class SkillSupplyTableModel(QAbstractTableModel):
+class SkillSupplyTableModel(RowsTableModel[SkillSupply]):
     """Skills wanted by mentees against skills offered by strong mentors."""
+
+    headers = tuple(SKILL_HEADERS[c] for c in SkillColumn)
 
     def __init__(self, skills: Sequence[SkillSupply] = (),
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = list(skills)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SkillColumn)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -834,10 +769,7 @@ class SkillSupplyTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(SkillColumn):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return SKILL_HEADERS[SkillColumn(section)]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(SkillColumn)):
             return SKILL_HEADER_TIPS.get(SkillColumn(section))
-        return None
+        return super().headerData(section, orientation, role)
