@@ -65,7 +65,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from mentordesk.errors import NotFoundError, UserError, ValidationError
@@ -77,8 +77,6 @@ from mentordesk.models import (
     FeedbackResponse,
     FormPurpose,
     Pairing,
-    PairingMember,
-    PairingStatus,
     Participant,
     Programme,
     QuestionKind,
@@ -96,6 +94,7 @@ from mentordesk.services.importing import (
     guess_mapping,
     read_source,
 )
+from mentordesk.services.pairing import pairing_of
 from mentordesk.services.validation import MAX_TEXT, check_email, check_length
 
 if TYPE_CHECKING:
@@ -768,21 +767,6 @@ def _check_answers(questions: Sequence[_Question], values: Mapping[int, AnswerVa
     return answers, errors
 
 
-_PAIRED = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.PAUSED,
-           PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
-
-
-def _pairing_of(session: Session, programme_id: int, participant_id: int) -> int | None:
-    """The person's pairing in the programme, when they have exactly one."""
-    ids = session.scalars(
-        select(Pairing.id).distinct()
-        .outerjoin(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .where(Pairing.programme_id == programme_id, Pairing.status.in_(_PAIRED),
-               or_(Pairing.mentor_id == participant_id,
-                   PairingMember.mentee_id == participant_id))).all()
-    return ids[0] if len(ids) == 1 else None
-
-
 def submit_response(session: Session, form_id: int, answers: Sequence[AnswerData], *,
                     participant_id: int | None = None, pairing_id: int | None = None,
                     confidential: bool = False, source: str = "screen") -> int:
@@ -820,7 +804,7 @@ def submit_response(session: Session, form_id: int, answers: Sequence[AnswerData
     if errors:
         raise ValidationError(errors)
     if pairing_id is None and participant_id is not None:
-        pairing_id = _pairing_of(session, form.programme_id, participant_id)
+        pairing_id = pairing_of(session, form.programme_id, participant_id)
     response = FeedbackResponse(
         form_id=form.id, participant_id=participant_id, pairing_id=pairing_id,
         source=source, confidential=confidential,
@@ -1794,7 +1778,7 @@ def import_survey(session: Session, form_id: int, path: Path, *,
         pairing_id = None
         if row.participant_id is not None:
             if row.participant_id not in pairings:
-                pairings[row.participant_id] = _pairing_of(session, form.programme_id,
+                pairings[row.participant_id] = pairing_of(session, form.programme_id,
                                                            row.participant_id)
             pairing_id = pairings[row.participant_id]
         response = FeedbackResponse(

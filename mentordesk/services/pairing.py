@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mentordesk.errors import NotFoundError, UserError, ValidationError
@@ -65,6 +65,8 @@ KEPT_STATUSES = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.PAU
 # Pairings that are over: their people were partners before.
 PAST_STATUSES = (PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
 OPEN_STATUSES = (PairingStatus.PROPOSED, *KEPT_STATUSES)
+# Pairings that were agreed: feedback from one of their people is about them.
+PAIRED_STATUSES = (*KEPT_STATUSES, *PAST_STATUSES)
 # A mentor counts as offering a skill from this level (0-5) on.
 OFFERED_LEVEL = 3
 
@@ -854,6 +856,18 @@ def explain_person(session: Session, programme_id: int, participant_id: int) -> 
 
 
 # --------------------------------------------------------------------------- review
+
+
+def pairing_of(session: Session, programme_id: int, participant_id: int) -> int | None:
+    """The person's pairing in the programme (agreed, running or over), when they have
+    exactly one."""
+    ids = session.scalars(
+        select(Pairing.id).distinct()
+        .outerjoin(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .where(Pairing.programme_id == programme_id, Pairing.status.in_(PAIRED_STATUSES),
+               or_(Pairing.mentor_id == participant_id,
+                   PairingMember.mentee_id == participant_id))).all()
+    return ids[0] if len(ids) == 1 else None
 
 
 def _pairing(session: Session, pairing_id: int) -> Pairing:

@@ -47,7 +47,7 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentordesk.errors import UserError
@@ -59,9 +59,6 @@ from mentordesk.models import (
     FeedbackQuestion,
     FeedbackResponse,
     FormPurpose,
-    Pairing,
-    PairingMember,
-    PairingStatus,
     Participant,
     QuestionKind,
 )
@@ -82,6 +79,7 @@ from mentordesk.services.documents.layout import (
     tint,
 )
 from mentordesk.services.documents.wording import AUDIENCE_LABELS, plural
+from mentordesk.services.pairing import pairing_of
 
 __all__ = [
     "EMAIL_FIELD",
@@ -1129,21 +1127,6 @@ def _numbers(numbers: Sequence[int]) -> str:
     return "questions " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
-_PAIRED = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE, PairingStatus.PAUSED,
-           PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
-
-
-def _pairing_of(session: Session, programme_id: int, participant_id: int) -> int | None:
-    """The person's pairing in the programme, when they have exactly one."""
-    ids = session.scalars(
-        select(Pairing.id).distinct()
-        .outerjoin(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .where(Pairing.programme_id == programme_id, Pairing.status.in_(_PAIRED),
-               or_(Pairing.mentor_id == participant_id,
-                   PairingMember.mentee_id == participant_id))).all()
-    return ids[0] if len(ids) == 1 else None
-
-
 def _respondent(session: Session, identity: _Identity, email: str) -> tuple[int | None, str]:
     """The participant who filled in the form, and how they were recognised.
 
@@ -1236,7 +1219,7 @@ def _import_one(session: Session, path: Path) -> FormImport:
     twin = (None if _identified(identity, name, email)
             else _same_answers(session, form.id, answers))
     participant_id, how = _respondent(session, identity, email)
-    pairing_id = (_pairing_of(session, form.programme_id, participant_id)
+    pairing_id = (pairing_of(session, form.programme_id, participant_id)
                   if participant_id is not None else None)
     response = FeedbackResponse(
         form_id=form.id, participant_id=participant_id, pairing_id=pairing_id,
