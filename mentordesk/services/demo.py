@@ -263,10 +263,13 @@ def _add_outcomes(session: Session, rng: random.Random, programme_id: int, start
     days = max((today - start).days, 1)
     people = session.execute(select(Participant.id, Participant.email,
                                     Participant.department)).all()
+    paired = set(session.scalars(select(Pairing.mentor_id).where(
+        Pairing.programme_id == programme_id))) | set(mentees)
     for pid, email, department in people:
         left = start + timedelta(days=rng.randrange(days)) if rng.random() < 0.03 else None
+        chance = 0.25 if pid in paired else 0.05  # the story the programme hopes to tell
         promoted = (start + timedelta(days=rng.randrange(days))
-                    if rng.random() < 0.15 and left is None else None)
+                    if rng.random() < chance and left is None else None)
         session.add(HrOutcome(employee_key=employee_key(email), participant_id=pid,
                               department=department, left_on=left, promoted_on=promoted,
                               hired_on=start - timedelta(days=rng.randint(200, 3000))))
