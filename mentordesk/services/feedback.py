@@ -65,7 +65,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from mentordesk.errors import NotFoundError, UserError, ValidationError
@@ -839,24 +839,41 @@ class ResponseRecord:
     answers: dict[int, str | float]
 
 
-def list_responses(session: Session, form_id: int) -> list[ResponseRecord]:
-    """The form's non-confidential responses, oldest first. Confidential responses are
-    never listed one by one (:attr:`FormRecord.confidential_responses` counts them)."""
-    _load_form(session, form_id)
-    rows = session.execute(
-        select(FeedbackResponse.id, FeedbackResponse.submitted_at, FeedbackResponse.source,
-               FeedbackResponse.participant_id, Participant.full_name)
-        .outerjoin(Participant, Participant.id == FeedbackResponse.participant_id)
-        .where(FeedbackResponse.form_id == form_id, FeedbackResponse.confidential.is_(False))
-        .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id)).all()
-    answers: dict[int, dict[int, str | float]] = defaultdict(dict)
+def _open_responses(form_id: int, *columns: Any) -> Select[Any]:
+    """The columns asked for, of the form's non-confidential responses (with their
+    participant, if any), oldest first."""
+    return (select(*columns)
+            .outerjoin(Participant, Participant.id == FeedbackResponse.participant_id)
+            .where(FeedbackResponse.form_id == form_id,
+                   FeedbackResponse.confidential.is_(False))
+            .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id))
+
+
+def _open_answers(session: Session, form_id: int,
+                  ) -> dict[int, dict[int, tuple[str | None, float | None]]]:
+    """Response id -> question id -> (text, number), of the form's non-confidential
+    responses."""
+    values: dict[int, dict[int, tuple[str | None, float | None]]] = defaultdict(dict)
     for rid, qid, text, number in session.execute(
             select(FeedbackAnswer.response_id, FeedbackAnswer.question_id,
                    FeedbackAnswer.value_text, FeedbackAnswer.value_number)
             .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
             .where(FeedbackResponse.form_id == form_id,
                    FeedbackResponse.confidential.is_(False))):
-        answers[rid][qid] = number if number is not None else (text or "")
+        values[rid][qid] = (text, number)
+    return values
+
+
+def list_responses(session: Session, form_id: int) -> list[ResponseRecord]:
+    """The form's non-confidential responses, oldest first. Confidential responses are
+    never listed one by one (:attr:`FormRecord.confidential_responses` counts them)."""
+    _load_form(session, form_id)
+    rows = session.execute(_open_responses(
+        form_id, FeedbackResponse.id, FeedbackResponse.submitted_at, FeedbackResponse.source,
+        FeedbackResponse.participant_id, Participant.full_name)).all()
+    answers = {rid: {qid: number if number is not None else (text or "")
+                     for qid, (text, number) in got.items()}
+               for rid, got in _open_answers(session, form_id).items()}
     return [ResponseRecord(id=r[0], submitted_at=r[1], source=r[2], participant_id=r[3],
                            respondent=r[4] or "", answers=answers.get(r[0], {}))
             for r in rows]
@@ -1050,20 +1067,10 @@ def export_responses(session: Session, form_id: int, path: Path) -> ResponsesExp
     summary = summarise_form(session, form_id)
     header: list[str | int | float] = ["Response", "Submitted (UTC)", "Source", "Respondent",
                                "Email", *(q.text for q in questions)]
-    responses = session.execute(
-        select(FeedbackResponse.id, FeedbackResponse.submitted_at, FeedbackResponse.source,
-               Participant.full_name, Participant.email)
-        .outerjoin(Participant, Participant.id == FeedbackResponse.participant_id)
-        .where(FeedbackResponse.form_id == form_id, FeedbackResponse.confidential.is_(False))
-        .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id)).all()
-    values: dict[int, dict[int, tuple[str | None, float | None]]] = defaultdict(dict)
-    for rid, qid, text, number in session.execute(
-            select(FeedbackAnswer.response_id, FeedbackAnswer.question_id,
-                   FeedbackAnswer.value_text, FeedbackAnswer.value_number)
-            .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-            .where(FeedbackResponse.form_id == form_id,
-                   FeedbackResponse.confidential.is_(False))):
-        values[rid][qid] = (text, number)
+    responses = session.execute(_open_responses(
+        form_id, FeedbackResponse.id, FeedbackResponse.submitted_at, FeedbackResponse.source,
+        Participant.full_name, Participant.email)).all()
+    values = _open_answers(session, form_id)
     rows: list[list[str | int | float]] = [header]
     for rid, submitted, source, name, email in responses:
         got = values.get(rid, {})
