@@ -157,8 +157,8 @@ def test_the_models_pass_the_model_tester(qtmodeltester: ModelTester,
     assert 0 < proxy.rowCount() < model.rowCount()
 
     sections = SectionsTableModel()
-    sections.set_drafts([SectionDraft("welcome", "Welcome", "a", "a", "b"),
-                         SectionDraft("goals", "Goals", "x", "y", "x")])
+    sections.set_rows([SectionDraft("welcome", "Welcome", "a", "a", "b"),
+                       SectionDraft("goals", "Goals", "x", "y", "x")])
     qtmodeltester.check(sections)
     assert [sections.index(r, 1).data() for r in range(2)] == ["Yours •", "Yours"]
 
@@ -269,7 +269,7 @@ def test_changing_options_marks_the_preview_out_of_date(qtbot: QtBot, window: Ma
     click(qtbot, view.chosen_radio)
     assert view.people_box.isVisible()
     assert view.preview_button.isEnabled() is False  # nobody checked yet
-    chosen = view.people_model.people()[:3]
+    chosen = view.people_model.rows()[:3]
     view.people_model.set_checked({p.participant_id for p in chosen}, True)
     assert view.chosen_label.text().startswith("3 of ")
     assert view.count_label.text() == "3 certificates"
@@ -290,7 +290,7 @@ def test_changing_options_marks_the_preview_out_of_date(qtbot: QtBot, window: Ma
     first = chosen[0]
     view.people_model.set_checked({first.participant_id}, True)
     view.check_whole_pairs()
-    partners = {p.participant_id for p in view.people_model.people()
+    partners = {p.participant_id for p in view.people_model.rows()
                 if set(p.pairing_ids) & set(first.pairing_ids)}
     assert set(view.people_model.checked_ids()) == partners and len(partners) >= 2
 
@@ -400,7 +400,7 @@ def test_the_people_i_choose_include_every_active_participant(
     view = documents(window)
     with demo_db.Session() as session:
         active = list_participants(session, ParticipantFilter(status=ParticipantStatus.ACTIVE))
-    people = view.people_model.people()
+    people = view.people_model.rows()
     paired = [p for p in people if p.in_pairs]
     assert {a.id for a in active} <= {p.participant_id for p in people}
     assert len(people) > len(paired) > 4

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mentordesk.ui.qtmodels.base import RowsTableModel
 from mentordesk.ui.widgets import MUTED_STYLE, plural
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,41 +69,14 @@ class ImportRole(IntEnum):
     STATUS = Qt.ItemDataRole.UserRole + 2
 
 
-class FormImportsTableModel(QAbstractTableModel):
+class FormImportsTableModel(RowsTableModel[ImportResult]):
     """One row per file given to the import."""
 
-    HEADERS = ("File", "Form", "Result", "Details")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ImportResult] = []
-
-    def set_rows(self, rows: Sequence[ImportResult]) -> None:
-        """Show these outcomes."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ImportResult]:
-        """Every outcome, in the order given."""
-        return list(self._rows)
+    headers = ("File", "Form", "Result", "Details")
 
     def counts(self) -> Counter[str]:
         """How many files had each status."""
         return Counter(r.status for r in self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

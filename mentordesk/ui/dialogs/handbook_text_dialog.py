@@ -16,7 +16,6 @@ from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from mentordesk.errors import UserError
 from mentordesk.services.documents.handbooks import DETAILS, PLACEHOLDERS
 from mentordesk.ui import prompts
+from mentordesk.ui.qtmodels.base import RowsTableModel
 from mentordesk.ui.widgets import ERROR_STYLE, MUTED_STYLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -134,52 +134,21 @@ class SectionColumn(IntEnum):
     WORDING = 1
 
 
-class SectionsTableModel(QAbstractTableModel):
+class SectionsTableModel(RowsTableModel[SectionDraft]):
     """The handbook's sections and whether each has the standard wording or the
     coordinator's own."""
 
-    HEADERS = ("Section", "Wording")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._drafts: list[SectionDraft] = []
-
-    def set_drafts(self, drafts: Sequence[SectionDraft]) -> None:
-        """Show these sections."""
-        self.beginResetModel()
-        self._drafts = list(drafts)
-        self.endResetModel()
-
-    def draft(self, row: int) -> SectionDraft:
-        """The section in ``row``."""
-        return self._drafts[row]
-
-    def drafts(self) -> list[SectionDraft]:
-        """Every section, in order."""
-        return list(self._drafts)
+    headers = ("Section", "Wording")
 
     def refresh(self, row: int) -> None:
         """The text of ``row`` changed: show its wording state again."""
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._drafts)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
 
     def data(self, index: AnyIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._drafts):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        draft = self._drafts[index.row()]
+        draft = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == SectionColumn.TITLE:
@@ -219,7 +188,7 @@ class HandbookTextDialog(QDialog):
         self.setWindowTitle(f"{title}: wording")
 
         self.model = SectionsTableModel(self)
-        self.model.set_drafts([SectionDraft(s.key, s.title, s.text, s.default_text, s.text)
+        self.model.set_rows([SectionDraft(s.key, s.title, s.text, s.default_text, s.text)
                                for s in sections])
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -331,11 +300,11 @@ class HandbookTextDialog(QDialog):
 
     def section_keys(self) -> list[str]:
         """The sections' keys, in order."""
-        return [d.key for d in self.model.drafts()]
+        return [d.key for d in self.model.rows()]
 
     def current_draft(self) -> SectionDraft | None:
         """The section in the editor."""
-        return self.model.draft(self._row) if 0 <= self._row < self.model.rowCount() else None
+        return self.model.row_at(self._row) if 0 <= self._row < self.model.rowCount() else None
 
     def _on_table_current_row_changed(self, current: QModelIndex,
                                       _previous: QModelIndex) -> None:
@@ -381,7 +350,7 @@ class HandbookTextDialog(QDialog):
 
     def changes(self) -> dict[str, str]:
         """The sections whose text differs from what is stored: key to new text."""
-        return {d.key: d.text for d in self.model.drafts() if d.edited}
+        return {d.key: d.text for d in self.model.rows() if d.edited}
 
     def _update(self) -> None:
         draft = self.current_draft()
@@ -395,7 +364,7 @@ class HandbookTextDialog(QDialog):
             self.state_label.setText("your own wording" if draft.own_wording
                                      else "the standard wording")
         changed = len(self.changes())
-        own = sum(1 for d in self.model.drafts() if d.own_wording)
+        own = sum(1 for d in self.model.rows() if d.own_wording)
         parts = [f"{own} of {self.model.rowCount()} sections in your own wording"]
         if changed:
             parts.append(f"{changed} not saved yet")

@@ -49,6 +49,10 @@ class RowsTableModel(QAbstractTableModel, Generic[RowT]):
         self._rows = list(rows)
         self.endResetModel()
 
+    def rows(self) -> list[RowT]:
+        """Every row shown, in the model's order."""
+        return list(self._rows)
+
     def row_at(self, row: int) -> RowT:
         """The DTO shown in ``row``."""
         return self._rows[row]

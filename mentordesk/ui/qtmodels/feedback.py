@@ -136,10 +136,6 @@ class FormsTableModel(RowsTableModel[FormRecord]):
 
     headers = FORM_HEADERS
 
-    def rows(self) -> list[FormRecord]:
-        """The forms shown, in the model's order."""
-        return list(self._rows)
-
     def row_of(self, form_id: int) -> int | None:
         """The row of form ``form_id``, if shown."""
         return next((n for n, r in enumerate(self._rows) if r.id == form_id), None)

@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -121,6 +120,7 @@ from mentordesk.services.programmes import ProgrammeRecord, current_programme
 from mentordesk.ui import prompts
 from mentordesk.ui.dialogs.checkin_dialogs import date_edit, to_qdate
 from mentordesk.ui.pdf_preview import PdfPreview, page_count
+from mentordesk.ui.qtmodels.base import RowsTableModel
 from mentordesk.ui.tasks import (
     Cancelled,
     Progress,
@@ -287,47 +287,38 @@ class PeopleRole(IntEnum):
     ID = Qt.ItemDataRole.UserRole + 2
 
 
-class PeopleTableModel(QAbstractTableModel):
+class PeopleTableModel(RowsTableModel[PersonChoice]):
     """The people who can get a certificate, each with a check box in the Name column;
     those in none of the programme's pairs are greyed and sort after the others."""
 
-    HEADERS = ("Name", "Role", "Paired with")
+    headers = ("Name", "Role", "Paired with")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._people: list[PersonChoice] = []
         self._checked: set[int] = set()
 
     def set_people(self, people: Sequence[PersonChoice], checked: set[int] | None = None,
                    ) -> None:
         """Show ``people``; those in ``checked`` (of them) start checked."""
         self.beginResetModel()
-        self._people = list(people)
-        ids = {p.participant_id for p in self._people}
+        self._rows = list(people)
+        ids = {p.participant_id for p in self._rows}
         self._checked = (checked or set()) & ids
         self.endResetModel()
 
-    def people(self) -> list[PersonChoice]:
-        """Everyone shown, in the model's order."""
-        return list(self._people)
-
-    def person(self, row: int) -> PersonChoice:
-        """The person in ``row``."""
-        return self._people[row]
-
     def row_of(self, participant_id: int) -> int | None:
         """The row of ``participant_id``, if shown."""
-        return next((r for r, p in enumerate(self._people)
+        return next((r for r, p in enumerate(self._rows)
                      if p.participant_id == participant_id), None)
 
     def checked_ids(self) -> tuple[int, ...]:
         """The people checked, in the model's order."""
-        return tuple(p.participant_id for p in self._people if p.participant_id in self._checked)
+        return tuple(p.participant_id for p in self._rows if p.participant_id in self._checked)
 
     def set_checked(self, participant_ids: set[int] | Sequence[int], checked: bool) -> None:
         """Check or uncheck these people."""
         ids = set(participant_ids)
-        for row, person in enumerate(self._people):
+        for row, person in enumerate(self._rows):
             if person.participant_id not in ids:
                 continue
             if checked == (person.participant_id in self._checked):
@@ -339,19 +330,6 @@ class PeopleTableModel(QAbstractTableModel):
             index = self.index(row, PeopleColumn.NAME)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -361,9 +339,9 @@ class PeopleTableModel(QAbstractTableModel):
         return flags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._people):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        person = self._people[index.row()]
+        person = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (person.name, person.role, person.paired_with)[column]
@@ -390,7 +368,7 @@ class PeopleTableModel(QAbstractTableModel):
                 or index.column() != PeopleColumn.NAME):
             return False
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(int(str(value)))
-        self.set_checked({self._people[index.row()].participant_id},
+        self.set_checked({self._rows[index.row()].participant_id},
                          state == Qt.CheckState.Checked)
         return True
 
@@ -415,7 +393,7 @@ class PeopleProxyModel(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         assert isinstance(model, PeopleTableModel)
-        person = model.person(source_row)
+        person = model.row_at(source_row)
         text = " ".join((person.name, person.email, person.role, person.paired_with)).casefold()
         return all(word in text for word in self._words)
 
