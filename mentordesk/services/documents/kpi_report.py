@@ -14,7 +14,6 @@ responses", never as a number or a blank; a missing HR outcomes import is said i
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,13 @@ from mentordesk.services.documents import fonts, layout
 from mentordesk.services.documents.branding import load_branding
 from mentordesk.services.documents.fonts import Style
 from mentordesk.services.documents.layout import Branding, Styles
-from mentordesk.services.documents.proposal import key_figures, lead_style, plural, section
+from mentordesk.services.documents.proposal import (
+    document_styles,
+    key_figures,
+    lead_style,
+    plural,
+    section,
+)
 from mentordesk.services.documents.wording import long_date, month_label, number
 from mentordesk.services.feedback import MIN_GROUP
 from mentordesk.services.kpis import (
@@ -118,14 +123,6 @@ class ReportContext:
         return counts
 
 
-def _styles(branding: Branding) -> Styles:
-    """The shared styles with more air above headings (as the proposal sets them)."""
-    styles = layout.make_styles(branding)
-    return dataclasses.replace(
-        styles, h1=ParagraphStyle("h1-kpis", parent=styles.h1, spaceBefore=16),
-        h2=ParagraphStyle("h2-kpis", parent=styles.h2, spaceBefore=12))
-
-
 def load_report(session: Session, programme_id: int, *,
                 today: date | None = None) -> ReportContext:
     """Read everything the report needs (the dashboard as of ``today``).
@@ -137,7 +134,7 @@ def load_report(session: Session, programme_id: int, *,
     branding = load_branding(session, programme_id)
     dashboard = kpis.compute_dashboard(session, programme_id, today=today)
     page_width = layout.PAPER_SIZES.get(branding.paper, A4)[0]
-    return ReportContext(programme_id, record.data, branding, _styles(branding),
+    return ReportContext(programme_id, record.data, branding, document_styles(branding, "kpis"),
                          page_width - 2 * layout.MARGIN, dashboard)
 
 

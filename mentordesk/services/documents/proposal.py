@@ -529,12 +529,13 @@ class ProposalContext:
         return gaps
 
 
-def _document_styles(branding: Branding) -> Styles:
-    """The shared styles with more air above headings (dropped at the top of a page)."""
+def document_styles(branding: Branding, name: str = "proposal") -> Styles:
+    """The shared styles with more air above headings (dropped at the top of a page), for
+    the programme documents and the KPI report; ``name`` names the heading styles."""
     styles = layout.make_styles(branding)
     return dataclasses.replace(
-        styles, h1=ParagraphStyle("h1-proposal", parent=styles.h1, spaceBefore=16),
-        h2=ParagraphStyle("h2-proposal", parent=styles.h2, spaceBefore=12))
+        styles, h1=ParagraphStyle(f"h1-{name}", parent=styles.h1, spaceBefore=16),
+        h2=ParagraphStyle(f"h2-{name}", parent=styles.h2, spaceBefore=12))
 
 
 def load_context(session: Session, programme_id: int, *,
@@ -552,7 +553,7 @@ def load_context(session: Session, programme_id: int, *,
     page_width = layout.PAPER_SIZES.get(branding.paper, A4)[0]
     return ProposalContext(
         programme_id=programme_id, data=record.data, branding=branding,
-        styles=_document_styles(branding), width=page_width - 2 * layout.MARGIN,
+        styles=document_styles(branding), width=page_width - 2 * layout.MARGIN,
         enrolment=enrolment, timeline=timeline, training=training,
         resources=plan_resources(record.data, enrolment, timeline, training),
         today=today or date.today())
