@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -165,6 +165,23 @@ class Task(QObject):
     def is_cancel_requested(self) -> bool:
         """Whether :meth:`cancel` was called (safe from any thread)."""
         return self._stop.is_set()
+
+
+def delete_when_done(obj: QObject, running: Iterable[Task]) -> None:
+    """Delete ``obj`` (a dialog, a wizard) once every task in ``running`` has ended, so
+    that what the tasks come back with still finds it."""
+    remaining = set(running)
+    if not remaining:
+        obj.deleteLater()
+        return
+
+    def ended(task: Task) -> None:
+        remaining.discard(task)
+        if not remaining:
+            obj.deleteLater()
+
+    for task in list(remaining):
+        task.ended.connect(lambda t=task: ended(t))
 
 
 class _Runnable(QRunnable):

@@ -1,17 +1,23 @@
 """Small widgets shared by the areas and forms: inline field errors, an item delegate with
-choices, and the banner an area shows its state in."""
+choices, the banner an area shows its state in, a busy bar for background work and a
+read-only table view."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
+    QProgressBar,
+    QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -181,3 +187,92 @@ class ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
+
+
+class PersistentChoiceDelegate(ChoiceDelegate):
+    """A :class:`ChoiceDelegate` for combo boxes that stay open (persistent editors): a
+    choice reaches the model as soon as it is made rather than when the editor closes.
+
+    Args:
+        max_visible: how many choices the open list shows at most; None for all of them.
+    """
+
+    def __init__(self, parent: QWidget | None = None, max_visible: int | None = None) -> None:
+        super().__init__(parent)
+        self.max_visible = max_visible
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QComboBox):
+            count = editor.count()
+            editor.setMaxVisibleItems(count if self.max_visible is None
+                                      else min(self.max_visible, count))
+            editor.activated.connect(lambda _i, e=editor: self.commitData.emit(e))
+        return editor
+
+
+class BusyBar(QWidget):
+    """A label and a progress bar for work under way, hidden until :meth:`start`; with
+    ``cancellable``, a Cancel button that emits ``cancel_requested`` and then says
+    "Cancelling…"."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, width: int = 240,
+                 cancellable: bool = False) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(width)
+        self.bar.setTextVisible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.cancel_button: QPushButton | None = None
+        if cancellable:
+            self.cancel_button = QPushButton("Cancel")
+            self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+            layout.addWidget(self.cancel_button)
+        layout.addStretch(1)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        """Show ``text`` and a bar that runs until the first progress."""
+        self.label.setText(text)
+        self.bar.setRange(0, 0)
+        if self.cancel_button is not None:
+            self.cancel_button.setEnabled(True)
+        self.show()
+
+    def progress(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (a task's ``progressed``)."""
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel_requested.emit()
+        if self.cancel_button is not None:
+            self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling…")
+
+
+def table_view(model: QAbstractItemModel, *, alternating_rows: bool = False,
+               highlight_sections: bool = True) -> QTableView:
+    """A read-only table of whole-row selection over ``model``, one line per row, the last
+    column stretched."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    if alternating_rows:
+        view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setStretchLastSection(True)
+    if not highlight_sections:
+        view.horizontalHeader().setHighlightSections(False)
+    return view

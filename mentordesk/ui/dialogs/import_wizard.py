@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -73,8 +72,8 @@ from mentordesk.ui.qtmodels.importing import (
     change_rows,
     field_label,
 )
-from mentordesk.ui.tasks import Cancelled, Progress, Task, TaskRunner
-from mentordesk.ui.widgets import ERROR_STYLE, ChoiceDelegate
+from mentordesk.ui.tasks import Cancelled, Progress, Task, TaskRunner, delete_when_done
+from mentordesk.ui.widgets import ERROR_STYLE, BusyBar, PersistentChoiceDelegate, table_view
 
 ENCODINGS = (
     ("utf-8", "UTF-8"),
@@ -119,46 +118,6 @@ def codec_name(encoding: str) -> str:
 
 def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
-class _Busy(QWidget):
-    """A label and a progress bar for work running on a page."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setMaximumWidth(240)
-        self.bar.setTextVisible(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addStretch(1)
-        self.hide()
-
-    def start(self, text: str) -> None:
-        self.label.setText(text)
-        self.bar.setRange(0, 0)
-        self.show()
-
-    def progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
-
-
-class _FieldDelegate(ChoiceDelegate):
-    """The mapping's combo boxes are always open (persistent editors), so a choice is
-    written to the model as soon as it is made rather than when the editor closes."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QComboBox):
-            editor.setMaxVisibleItems(editor.count())
-            editor.activated.connect(lambda _i, e=editor: self.commitData.emit(e))
-        return editor
 
 
 # --------------------------------------------------------------------------- pages
@@ -262,7 +221,7 @@ class MappingPage(QWizardPage):
         self.model.mapping_changed.connect(self._on_mapping_changed)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setItemDelegateForColumn(MappingColumn.FIELD, _FieldDelegate(self.view))
+        self.view.setItemDelegateForColumn(MappingColumn.FIELD, PersistentChoiceDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.view.verticalHeader().hide()
@@ -275,7 +234,7 @@ class MappingPage(QWizardPage):
         self.view.setColumnWidth(MappingColumn.FIELD, 230)
         self.view.setWordWrap(False)
 
-        self.busy = _Busy()
+        self.busy = BusyBar()
         self.profile_label = QLabel()
         self.profile_label.setWordWrap(True)
         self.save_profile_button = QPushButton("Save as profile…")
@@ -538,10 +497,10 @@ class PreviewPage(QWizardPage):
         font = self.counts.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.counts.setFont(font)
-        self.busy = _Busy()
+        self.busy = BusyBar()
 
         self.problems_model = ProblemsTableModel(self)
-        self.problems_view = _table(self.problems_model)
+        self.problems_view = table_view(self.problems_model)
         self.problems_view.setColumnWidth(0, 60)
         self.problems_view.setColumnWidth(1, 160)
         self.problems_box = QGroupBox("Problems")
@@ -551,7 +510,7 @@ class PreviewPage(QWizardPage):
         self.changes_model = ChangesTableModel(self)
         self.changes_proxy = ChangesProxyModel(self)
         self.changes_proxy.setSourceModel(self.changes_model)
-        self.changes_view = _table(self.changes_proxy)
+        self.changes_view = table_view(self.changes_proxy)
         for column, width in ((ChangeColumn.ROW, 60), (ChangeColumn.EMAIL, 270),
                               (ChangeColumn.NAME, 180), (ChangeColumn.ACTION, 100)):
             self.changes_view.setColumnWidth(column, width)
@@ -744,18 +703,6 @@ class ImportPage(QWizardPage):
         return self.task is None
 
 
-def _table(model: QAbstractItemModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 # --------------------------------------------------------------------------- wizard
 
 
@@ -822,16 +769,4 @@ class ImportWizard(QWizard):
 
     def dispose(self) -> None:
         """Delete the wizard once its work has ended (its pages receive the outcome)."""
-        running = list(self._running)
-        if not running:
-            self.deleteLater()
-            return
-        remaining = set(running)
-
-        def ended(task: Task) -> None:
-            remaining.discard(task)
-            if not remaining:
-                self.deleteLater()
-
-        for task in running:
-            task.ended.connect(lambda t=task: ended(t))
+        delete_when_done(self, self._running)

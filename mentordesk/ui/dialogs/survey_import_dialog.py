@@ -25,21 +25,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSplitter,
-    QStyleOptionViewItem,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -69,8 +65,22 @@ from mentordesk.ui.qtmodels.feedback import (
     SurveyRowsTableModel,
 )
 from mentordesk.ui.qtmodels.importing import ProblemsTableModel
-from mentordesk.ui.tasks import Cancelled, Progress, Task, TaskRunner, in_transaction
-from mentordesk.ui.widgets import ERROR_STYLE, MUTED_STYLE, ChoiceDelegate, plural
+from mentordesk.ui.tasks import (
+    Cancelled,
+    Progress,
+    Task,
+    TaskRunner,
+    delete_when_done,
+    in_transaction,
+)
+from mentordesk.ui.widgets import (
+    ERROR_STYLE,
+    MUTED_STYLE,
+    BusyBar,
+    PersistentChoiceDelegate,
+    plural,
+    table_view,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -124,33 +134,6 @@ def preview_or_columns(session: Session, form_id: int, path: Path,
         return Unmatched(tuple(replace(c, target=c.suggested) for c in probe.columns))
 
 
-class _TargetDelegate(ChoiceDelegate):
-    """The mapping's combo boxes stay open (persistent editors), so a choice reaches the
-    model as soon as it is made rather than when the editor closes."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QComboBox):
-            editor.setMaxVisibleItems(min(20, editor.count()))
-            editor.activated.connect(lambda _i, e=editor: self.commitData.emit(e))
-        return editor
-
-
-def _table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
-
-
 class SurveyImportDialog(QDialog):
     """Import a survey export into ``form``; emits ``imported`` with the
     :class:`~mentordesk.services.feedback.SurveyImportResult` once stored."""
@@ -188,20 +171,8 @@ class SurveyImportDialog(QDialog):
         file_row.addWidget(self.file_label, 1)
         file_row.addWidget(self.choose_button)
 
-        self.busy_label = QLabel()
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setMaximumWidth(260)
-        self.busy_cancel = QPushButton("Cancel")
-        self.busy_cancel.clicked.connect(self._on_busy_cancel_clicked)
-        self.busy = QWidget()
-        busy_layout = QHBoxLayout(self.busy)
-        busy_layout.setContentsMargins(0, 0, 0, 0)
-        busy_layout.addWidget(self.busy_label)
-        busy_layout.addWidget(self.busy_bar)
-        busy_layout.addWidget(self.busy_cancel)
-        busy_layout.addStretch(1)
-        self.busy.hide()
+        self.busy = BusyBar(width=260, cancellable=True)
+        self.busy.cancel_requested.connect(self._on_busy_cancel_requested)
 
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -221,10 +192,11 @@ class SurveyImportDialog(QDialog):
         self.mapping_model = SurveyMappingTableModel(self)
         self.mapping_model.set_questions([(q.id, q.position, q.text) for q in form.questions])
         self.mapping_model.target_chosen.connect(self._on_mapping_model_target_chosen)
-        self.mapping_view = _table(self.mapping_model)
+        self.mapping_view = table_view(self.mapping_model, alternating_rows=True,
+                                       highlight_sections=False)
         self.mapping_view.setAccessibleName("Columns of the file")
-        self.mapping_view.setItemDelegateForColumn(MappingColumn.TARGET,
-                                                   _TargetDelegate(self.mapping_view))
+        self.mapping_view.setItemDelegateForColumn(
+            MappingColumn.TARGET, PersistentChoiceDelegate(self.mapping_view, max_visible=20))
         self.mapping_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.mapping_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.mapping_view.verticalHeader().setDefaultSectionSize(
@@ -238,7 +210,8 @@ class SurveyImportDialog(QDialog):
 
         # What happens to each row, and why some are refused.
         self.problems_model = ProblemsTableModel(self)
-        self.problems_view = _table(self.problems_model)
+        self.problems_view = table_view(self.problems_model, alternating_rows=True,
+                                        highlight_sections=False)
         self.problems_view.setAccessibleName("Problems")
         self.problems_view.setColumnWidth(0, 60)
         self.problems_view.setColumnWidth(1, 220)
@@ -246,7 +219,8 @@ class SurveyImportDialog(QDialog):
         self.rows_proxy = QSortFilterProxyModel(self)
         self.rows_proxy.setSourceModel(self.rows_model)
         self.rows_proxy.setSortRole(Role.SORT)
-        self.rows_view = _table(self.rows_proxy)
+        self.rows_view = table_view(self.rows_proxy, alternating_rows=True,
+                                    highlight_sections=False)
         self.rows_view.setAccessibleName("Rows of the file")
         self.rows_view.setSortingEnabled(True)
         self.rows_view.sortByColumn(SurveyRowColumn.ROW, Qt.SortOrder.AscendingOrder)
@@ -336,11 +310,8 @@ class SurveyImportDialog(QDialog):
         holder.append(task)
         self._running.add(task)
         task.ended.connect(lambda t=task: self._on_task_ended(t))
-        task.progressed.connect(self._on_task_progressed)
-        self.busy_label.setText(label)
-        self.busy_bar.setRange(0, 0)
-        self.busy_cancel.setEnabled(True)
-        self.busy.show()
+        task.progressed.connect(self.busy.progress)
+        self.busy.start(label)
         return task
 
     def _on_task_ended(self, task: Task) -> None:
@@ -349,16 +320,9 @@ class SurveyImportDialog(QDialog):
             self.busy.hide()
         self._update_actions()
 
-    def _on_task_progressed(self, done: int, total: int) -> None:
-        if total > 0:
-            self.busy_bar.setRange(0, total)
-            self.busy_bar.setValue(min(done, total))
-
-    def _on_busy_cancel_clicked(self) -> None:
+    def _on_busy_cancel_requested(self) -> None:
         for task in list(self._running):
             task.cancel()
-        self.busy_cancel.setEnabled(False)
-        self.busy_label.setText("Cancelling…")
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -581,16 +545,4 @@ class SurveyImportDialog(QDialog):
 
     def dispose(self) -> None:
         """Delete the dialog once its background work has ended."""
-        running = list(self._running)
-        if not running:
-            self.deleteLater()
-            return
-        remaining = set(running)
-
-        def ended(task: Task) -> None:
-            remaining.discard(task)
-            if not remaining:
-                self.deleteLater()
-
-        for task in running:
-            task.ended.connect(lambda t=task: ended(t))
+        delete_when_done(self, self._running)
