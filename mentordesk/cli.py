@@ -645,28 +645,64 @@ def cmd_participants_import(args: argparse.Namespace) -> int:
     return 1 if preview.refused_rows else 0
 
 
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    """``--encoding``, ``--delimiter`` and ``--sheet``: how an imported file is read."""
+    p.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
+    p.add_argument("--delimiter", help=", ; | or tab (default: detected)")
+    p.add_argument("--sheet", help="the sheet of an Excel workbook (default: the first)")
+
+
+def _print_source(table: Any, note: str = "") -> None:
+    """An import report's first line: the file and how it was read (``note`` added)."""
+    where = (f"sheet '{table.sheet}', " if table.kind == "xlsx" else
+             f"encoding {table.encoding}, delimiter {table.delimiter!r}, ")
+    print(f"File: {table.path} ({table.kind.upper()}, {where}header on row {table.header_row}, "
+          f"{len(table.rows)} data rows{note})")
+
+
+def _print_mapping(headers: Sequence[str], mapping: dict[str, str],
+                   fields: dict[str, str]) -> None:
+    """Each column of an imported file and the field (of ``fields``) it is imported as."""
+    _print_table(["Column in the file", "Imported as"],
+                 [[header or "(no header)", fields.get(mapping.get(header, ""), "(not imported)")]
+                  for header in headers])
+
+
+def _print_problems(problems: Sequence[Any], column: Callable[[str], str] = str) -> None:
+    """The rows an import refuses, with the column (as ``column`` shows it) and why."""
+    print()
+    print("Problems (these rows are not imported):")
+    _print_table(["Row", "Column", "Reason"],
+                 [[p.row, column(p.column), p.reason] for p in problems], right=(0,))
+
+
+def _print_import_end(dry_run: bool, result: Any, backup: Path | None) -> None:
+    """An import report's last lines: a dry run, nothing to do, or what was written."""
+    if dry_run:
+        print("Dry run: nothing was written.")
+    elif result is None:
+        print("Nothing to import.")
+    else:
+        print(f"Imported: {result.added} added, {result.updated} updated, "
+              f"{result.unchanged} unchanged, {result.refused} refused.")
+        if backup:
+            print(f"Backed up first to {backup}")
+
+
 def _print_import_report(table: Any, mapping: dict[str, str], preview: Any, result: Any,
                          dry_run: bool, profile: str | None) -> None:
     from mentordesk.services.importing import FIELDS
 
-    where = (f"sheet '{table.sheet}', " if table.kind == "xlsx" else
-             f"encoding {table.encoding}, delimiter {table.delimiter!r}, ")
-    print(f"File: {table.path} ({table.kind.upper()}, {where}header on row {table.header_row}, "
-          f"{len(table.rows)} data rows)")
+    _print_source(table)
     if profile:
         print(f"Import profile: {profile}")
     print()
-    _print_table(["Column in the file", "Imported as"],
-                 [[header or "(no header)", FIELDS.get(mapping.get(header, ""), "(not imported)")]
-                  for header in table.headers])
+    _print_mapping(table.headers, mapping, FIELDS)
     print()
     print(f"Preview: {preview.adds} to add, {preview.updates} to update, "
           f"{preview.unchanged} unchanged, {len(preview.refused_rows)} refused")
     if preview.problems:
-        print()
-        print("Problems (these rows are not imported):")
-        _print_table(["Row", "Column", "Reason"],
-                     [[p.row, p.column, p.reason] for p in preview.problems], right=(0,))
+        _print_problems(preview.problems)
     updates = [c for c in preview.changes if c.action == "update"]
     if updates:
         print()
@@ -675,15 +711,7 @@ def _print_import_report(table: Any, mapping: dict[str, str], preview: Any, resu
                      [[c.row, c.email, ", ".join(FIELDS.get(f, f) for f in c.changed_fields)]
                       for c in updates], right=(0,))
     print()
-    if dry_run:
-        print("Dry run: nothing was written.")
-    elif result is None:
-        print("Nothing to import.")
-    else:
-        print(f"Imported: {result.added} added, {result.updated} updated, "
-              f"{result.unchanged} unchanged, {result.refused} refused.")
-        if result.backup:
-            print(f"Backed up first to {result.backup}")
+    _print_import_end(dry_run, result, result.backup if result is not None else None)
 
 
 def cmd_participants_export(args: argparse.Namespace) -> int:
@@ -965,9 +993,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="'HEADER=field'",
                    help="map a column of the file to a field, e.g. 'Work Email=email' or "
                         "'Shoe size=ignore' (repeatable; overrides the automatic mapping)")
-    p.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
-    p.add_argument("--delimiter", help=", ; | or tab (default: detected)")
-    p.add_argument("--sheet", help="the sheet of an Excel workbook (default: the first)")
+    _add_source_options(p)
     p.add_argument("--profile", metavar="NAME", help="use a saved import profile")
     p.add_argument("--save-profile", metavar="NAME",
                    help="save this mapping and these options as an import profile")

@@ -227,11 +227,7 @@ def _print_import_report(preview: feedback.SurveyPreview, record: FormRecord,
     print(f"Preview: {preview.importable} to import, {preview.duplicates} already imported "
           f"or repeated, {len(preview.refused_rows)} refused")
     if preview.problems:
-        print()
-        print("Problems (these rows are not imported):")
-        cli._print_table(["Row", "Column", "Reason"],
-                         [[p.row, _short(p.column, 40), p.reason] for p in preview.problems],
-                         right=(0,))
+        cli._print_problems(preview.problems, lambda column: _short(column, 40))
     for warning in preview.warnings:
         print(f"Note: {warning}")
     print()
@@ -385,9 +381,7 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
     p.add_argument("--confidential", action="store_true",
                    help="the responses are confidential: only ever shown in aggregates of "
                         "at least 5, their free text never")
-    p.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
-    p.add_argument("--delimiter", help=", ; | or tab (default: detected)")
-    p.add_argument("--sheet", help="the sheet of an Excel workbook (default: the first)")
+    _cli()._add_source_options(p)
     p.add_argument("--dry-run", action="store_true", help="show the preview; write nothing")
 
     p = with_programme(leaf(group, "summary", cmd_summary,

@@ -293,34 +293,17 @@ def _print_outcomes_report(preview: Any, result: Any, backup: Path | None,
 
     cli = _cli()
     table = preview.table
-    where = (f"sheet '{table.sheet}', " if table.kind == "xlsx" else
-             f"encoding {table.encoding}, delimiter {table.delimiter!r}, ")
-    print(f"File: {table.path} ({table.kind.upper()}, {where}header on row {table.header_row}, "
-          f"{len(table.rows)} data rows; dates read "
-          f"{'day' if preview.day_first else 'month'} first)")
+    cli._print_source(table, f"; dates read {'day' if preview.day_first else 'month'} first")
     print()
-    cli._print_table(["Column in the file", "Imported as"],
-                     [[h, FIELDS.get(preview.mapping.get(h, ""), "(not imported)")]
-                      for h in table.headers])
+    cli._print_mapping(table.headers, preview.mapping, FIELDS)
     print()
     print(f"Preview: {preview.linked} participants, {preview.others} other employees (kept "
           f"as a one-way code only); {preview.adds} to add, {preview.updates} to update, "
           f"{preview.unchanged} unchanged, {len(preview.refused_rows)} refused")
     if preview.problems:
-        print()
-        print("Problems (these rows are not imported):")
-        cli._print_table(["Row", "Column", "Reason"],
-                         [[p.row, p.column, p.reason] for p in preview.problems], right=(0,))
+        cli._print_problems(preview.problems)
     print()
-    if dry_run:
-        print("Dry run: nothing was written.")
-    elif result is None:
-        print("Nothing to import.")
-    else:
-        print(f"Imported: {result.added} added, {result.updated} updated, "
-              f"{result.unchanged} unchanged, {result.refused} refused.")
-        if backup:
-            print(f"Backed up first to {backup}")
+    cli._print_import_end(dry_run, result, backup)
 
 
 def register(leaf: Callable[..., argparse.ArgumentParser],
@@ -377,9 +360,7 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
                    help="map a column to a field (email, hired_on, left_on, promoted_on, "
                         "department) or 'ignore' (repeatable; overrides the automatic "
                         "mapping)")
-    q.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
-    q.add_argument("--delimiter", help=", ; | or tab (default: detected)")
-    q.add_argument("--sheet", help="the sheet of an Excel workbook (default: the first)")
+    _cli()._add_source_options(q)
     q.add_argument("--month-first", action="store_true",
                    help="dates like 01/31/2026 are month first (default: day first, "
                         "31/01/2026)")
