@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,19 +85,29 @@ def cmd_certificates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_list(args: argparse.Namespace, items: Sequence[Any], empty: str,
+                line: Callable[[Any], str]) -> int:
+    """Print ``items`` as JSON, or a ``line`` each (``empty`` when there are none)."""
+    if args.json:
+        _cli()._print_json(items)
+        return 0
+    if not items:
+        print(empty)
+    for item in items:
+        print(line(item))
+    return 0
+
+
 def cmd_awards_list(args: argparse.Namespace) -> int:
     """``awards list``: the awards whose certificates can be printed with ``--award ID``."""
     with _cli()._opened(args) as db, db.Session() as session:
         awards = certificates.list_awards(session, _programme_id(session, args))
-    if args.json:
-        _cli()._print_json(awards)
-        return 0
-    if not awards:
-        print("No awards yet.")
-    for a in awards:
+
+    def line(a: Any) -> str:
         printed = " (certificate printed)" if a.printed else ""
-        print(f"{a.id:>5}  {a.awarded_on}  {a.title} — {a.recipient or '(erased)'}{printed}")
-    return 0
+        return f"{a.id:>5}  {a.awarded_on}  {a.title} — {a.recipient or '(erased)'}{printed}"
+
+    return _print_list(args, awards, "No awards yet.", line)
 
 
 def cmd_handbook(args: argparse.Namespace) -> int:
@@ -160,15 +170,9 @@ def cmd_forms_list(args: argparse.Namespace) -> int:
 
     with _cli()._opened(args) as db, db.Session() as session:
         found = forms.list_forms(session, _programme_id(session, args))
-    if args.json:
-        _cli()._print_json(found)
-        return 0
-    if not found:
-        print("No forms yet.")
-    for f in found:
-        print(f"{f.id:>5}  {f.title}  ({_plural(f.questions, 'question')}, "
-              f"{_plural(f.responses, 'response')})")
-    return 0
+    return _print_list(args, found, "No forms yet.",
+                       lambda f: f"{f.id:>5}  {f.title}  ({_plural(f.questions, 'question')}, "
+                                 f"{_plural(f.responses, 'response')})")
 
 
 def cmd_forms_pdf(args: argparse.Namespace) -> int:

@@ -119,15 +119,21 @@ def _print_form(record: FormRecord) -> None:
             print(f"Q{q.position} choices: {' | '.join(q.choices)}")
 
 
+def _print_of_form(args: argparse.Namespace, read: Callable[[Session, int], Any],
+                   show: Callable[[Any], None]) -> int:
+    """Print what ``read`` gives for the form ``args.form``: as JSON, or by ``show``."""
+    with _cli()._opened(args) as db, db.Session() as session:
+        value = read(session, _form_id(session, args))
+    if args.json:
+        _cli()._print_json(value)
+    else:
+        show(value)
+    return 0
+
+
 def cmd_forms_show(args: argparse.Namespace) -> int:
     """``feedback forms show FORM``: a form's details and its questions with their ids."""
-    with _cli()._opened(args) as db, db.Session() as session:
-        record = feedback.get_form(session, _form_id(session, args))
-    if args.json:
-        _cli()._print_json(record)
-    else:
-        _print_form(record)
-    return 0
+    return _print_of_form(args, feedback.get_form, _print_form)
 
 
 def cmd_forms_create(args: argparse.Namespace) -> int:
@@ -318,13 +324,7 @@ def _print_summary(summary: feedback.FormSummaryData) -> None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """``feedback summary FORM``: per-question aggregates (confidentiality honoured)."""
-    with _cli()._opened(args) as db, db.Session() as session:
-        summary = feedback.summarise_form(session, _form_id(session, args))
-    if args.json:
-        _cli()._print_json(summary)
-    else:
-        _print_summary(summary)
-    return 0
+    return _print_of_form(args, feedback.summarise_form, _print_summary)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
