@@ -109,6 +109,10 @@ def _require(session: Session, participant_id: int) -> Participant:
 # --------------------------------------------------------------------------- access request
 
 
+CONFIDENTIAL_NOTE = ("its answers are held only inside figures of at least five confidential "
+                     "responses; ask the programme's data protection contact for them")
+
+
 def person_report(session: Session, participant_id: int) -> dict[str, Any]:
     """Everything held about one participant, as JSON-able data (a subject access request).
 
@@ -193,8 +197,22 @@ def person_report(session: Session, participant_id: int) -> dict[str, Any]:
         .join(FeedbackResponse, FeedbackResponse.form_id == FeedbackForm.id)
         .join(FeedbackAnswer, FeedbackAnswer.response_id == FeedbackResponse.id)
         .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id)
-        .where(FeedbackResponse.participant_id == participant_id)
+        .where(FeedbackResponse.participant_id == participant_id,
+               FeedbackResponse.confidential.is_(False))
         .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id, FeedbackQuestion.position))]
+    # A confidential response's answers are never shown to the coordinator, who produces
+    # this report: it says the response exists, not what it says.
+    feedback += [{
+        "form": form_title,
+        "submitted_at": _iso(submitted),
+        "question": "(a confidential response)",
+        "answer": CONFIDENTIAL_NOTE,
+    } for form_title, submitted in session.execute(
+        select(FeedbackForm.title, FeedbackResponse.submitted_at)
+        .join(FeedbackResponse, FeedbackResponse.form_id == FeedbackForm.id)
+        .where(FeedbackResponse.participant_id == participant_id,
+               FeedbackResponse.confidential.is_(True))
+        .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id))]
 
     awards = [{
         "title": a.title,

@@ -149,6 +149,29 @@ def test_report_holds_their_hr_record_and_erasure_removes_it(demo: Database) -> 
                         .where(HrOutcome.participant_id == mentor)) == 0
 
 
+def test_report_says_a_confidential_response_exists_but_not_what_it_says(
+        demo: Database, tmp_path: Path) -> None:
+    mentor, _ = _first_pairing(demo)
+    with demo.Session.begin() as s:
+        response = s.scalars(select(FeedbackResponse).where(
+            FeedbackResponse.participant_id == mentor)).first()
+        assert response is not None
+        response.confidential = True
+        answer = s.scalars(select(FeedbackAnswer).join(FeedbackQuestion).where(
+            FeedbackAnswer.response_id == response.id,
+            FeedbackQuestion.kind == QuestionKind.TEXT)).one()
+        answer.value_text = "My mentor bullies me"
+    with demo.Session() as s:
+        report = person_report(s, mentor)
+        export_person(s, mentor, tmp_path / "sar")
+    rows = [r for r in report["feedback"] if r["question"] == "(a confidential response)"]
+    assert len(rows) == 1 and "at least five" in str(rows[0]["answer"])
+    assert all("bullies" not in str(r["answer"]) for r in report["feedback"])
+    for file in (tmp_path / "sar").rglob("*"):
+        if file.is_file():
+            assert b"bullies" not in file.read_bytes()
+
+
 def test_report_of_the_mentee_has_their_story_and_mentor(demo: Database) -> None:
     mentor, mentee = _first_pairing(demo)
     with demo.Session() as s:
