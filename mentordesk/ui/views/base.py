@@ -6,13 +6,14 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from mentordesk import APP_NAME
 from mentordesk.errors import UserError
 from mentordesk.ui import prompts
+from mentordesk.ui.widgets import MUTED_STYLE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -111,3 +112,31 @@ def heading(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def area_header(title: str, *buttons: QWidget) -> tuple[QHBoxLayout, QLabel]:
+    """An area's header row: its title, then a muted label for the programme's name, then
+    ``buttons`` on the right in the order given. Returns the row and that label, which the
+    area fills in when it loads."""
+    programme_label = QLabel()
+    programme_label.setStyleSheet(MUTED_STYLE)
+    row = QHBoxLayout()
+    row.addWidget(heading(title))
+    row.addSpacing(10)
+    row.addWidget(programme_label, 0, Qt.AlignmentFlag.AlignBottom)
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row, programme_label
+
+
+def add_shortcut(parent: QWidget, keys: QKeySequence | QKeySequence.StandardKey,
+                 slot: Callable[[], object],
+                 context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+                 ) -> QShortcut:
+    """A keyboard shortcut on ``parent`` that calls ``slot``; by default it works wherever
+    the focus is inside ``parent`` (an area), not only on ``parent`` itself."""
+    shortcut = QShortcut(QKeySequence(keys), parent)
+    shortcut.setContext(context)
+    shortcut.activated.connect(slot)
+    return shortcut

@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     QUrl,
     QUrlQuery,
 )
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -96,7 +96,7 @@ from mentordesk.ui.qtmodels.checkins import (
     step_period,
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
-from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.views.base import AreaView, add_shortcut, area_header
 from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
@@ -195,8 +195,6 @@ class CheckinsView(AreaView):
         self._schedule_all_task: Task | None = None
 
         # Header: title, programme, the programme-wide operations.
-        self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(MUTED_STYLE)
         self.schedule_all_button = QPushButton("Schedule &all…")
         self.schedule_all_button.setToolTip("Give every active pair without a rhythm the "
                                             "programme's usual one")
@@ -205,13 +203,8 @@ class CheckinsView(AreaView):
         self.export_button.setToolTip("Write calendar invitations (.ics) for the pairs' "
                                       "check-ins, and email drafts if you like")
         self.export_button.clicked.connect(self.export_invitations)
-        top = QHBoxLayout()
-        top.addWidget(heading(self.title))
-        top.addSpacing(10)
-        top.addWidget(self.programme_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
-        top.addWidget(self.schedule_all_button)
-        top.addWidget(self.export_button)
+        top, self.programme_label = area_header(self.title, self.schedule_all_button,
+                                                self.export_button)
 
         # What the period comes to, and who needs attention.
         self.summary_frame = Banner()
@@ -232,13 +225,9 @@ class CheckinsView(AreaView):
         layout.addWidget(self.summary_frame)
         layout.addWidget(self.centre, 1)
 
-        for keys, slot in ((QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self.previous),
-                           (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageDown), self.next),
-                           (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Home),
-                            self.go_to_today)):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        add_shortcut(self, QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageUp), self.previous)
+        add_shortcut(self, QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_PageDown), self.next)
+        add_shortcut(self, QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Home), self.go_to_today)
         self._update_actions()
 
     # ------------------------------------------------------------------ building
@@ -320,9 +309,8 @@ class CheckinsView(AreaView):
         # Enter logs the current meeting too (not "activated": with single-click
         # activation, a click would open the dialog).
         for enter_key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(enter_key), self.table)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(self._on_table_enter_pressed)
+            add_shortcut(self.table, QKeySequence(enter_key), self._on_table_enter_pressed,
+                         Qt.ShortcutContext.WidgetShortcut)
         self.table.setAccessibleName("Check-ins")
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)

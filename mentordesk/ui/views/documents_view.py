@@ -44,7 +44,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -129,7 +129,7 @@ from mentordesk.ui.tasks import (
     TaskRunner,
     in_transaction,
 )
-from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.views.base import AreaView, add_shortcut, area_header
 from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
@@ -508,18 +508,11 @@ class DocumentsView(AreaView):
         self.text_dialog: HandbookTextDialog | None = None
         self.import_dialog: FormImportDialog | None = None
 
-        self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(MUTED_STYLE)
         self.branding_button = QPushButton("&Branding…")
         self.branding_button.setToolTip("The organisation, colours, logo, signature, "
                                         "certificate template and paper every document uses")
         self.branding_button.clicked.connect(self.edit_branding)
-        top = QHBoxLayout()
-        top.addWidget(heading(self.title))
-        top.addSpacing(10)
-        top.addWidget(self.programme_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
-        top.addWidget(self.branding_button)
+        top, self.programme_label = area_header(self.title, self.branding_button)
 
         self.documents_list = QListWidget()
         self.documents_list.setAccessibleName("Documents")
@@ -559,12 +552,9 @@ class DocumentsView(AreaView):
         layout.addLayout(top)
         layout.addWidget(self.body, 1)
 
-        for keys, slot in ((QKeySequence.StandardKey.Print, self.preview_widget.open_print_dialog),
-                           (QKeySequence.StandardKey.Save, self.save),
-                           (QKeySequence.StandardKey.Refresh, self.preview)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        add_shortcut(self, QKeySequence.StandardKey.Print, self.preview_widget.open_print_dialog)
+        add_shortcut(self, QKeySequence.StandardKey.Save, self.save)
+        add_shortcut(self, QKeySequence.StandardKey.Refresh, self.preview)
         self.documents_list.setCurrentRow(0)
 
     # ------------------------------------------------------------------ building

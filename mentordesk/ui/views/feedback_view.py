@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -87,7 +87,7 @@ from mentordesk.ui.qtmodels.feedback import (
     purpose_label,
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task
-from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.views.base import AreaView, add_shortcut, area_header
 from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
@@ -223,13 +223,7 @@ class FeedbackView(AreaView):
         self.import_dialog: SurveyImportDialog | None = None
         self.export_task: Task | None = None
 
-        self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(MUTED_STYLE)
-        top = QHBoxLayout()
-        top.addWidget(heading(self.title))
-        top.addSpacing(10)
-        top.addWidget(self.programme_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
+        top, self.programme_label = area_header(self.title)
 
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -294,9 +288,8 @@ class FeedbackView(AreaView):
         self.forms_table.selectionModel().currentRowChanged.connect(
             self._on_forms_table_current_row_changed)
         self.forms_table.doubleClicked.connect(self._on_forms_table_double_clicked)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.forms_table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.delete_selected)
+        add_shortcut(self.forms_table, QKeySequence.StandardKey.Delete, self.delete_selected,
+                     Qt.ShortcutContext.WidgetShortcut)
 
         box = QWidget()
         layout = QVBoxLayout(box)

@@ -123,7 +123,7 @@ from mentordesk.ui.qtmodels.pairings import (
     status_label,
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
-from mentordesk.ui.views.base import AreaView, heading
+from mentordesk.ui.views.base import AreaView, area_header
 from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
 
 if TYPE_CHECKING:
@@ -479,8 +479,6 @@ class PairingView(AreaView):
         self._preview_timer.timeout.connect(self.run_preview)
 
         # Header: title, programme, the programme-wide operations.
-        self.programme_label = QLabel()
-        self.programme_label.setStyleSheet(MUTED_STYLE)
         self.propose_button = QPushButton("Propose pairs")
         self.propose_button.setToolTip("Pair everyone not yet in a kept pairing, with the "
                                        "criteria as set, and save the proposal (accepted, "
@@ -493,14 +491,8 @@ class PairingView(AreaView):
         self.supply_button.setToolTip("Mentor places against mentees; skills wanted against "
                                       "skills offered")
         self.supply_button.clicked.connect(self.show_supply_and_demand)
-        top = QHBoxLayout()
-        top.addWidget(heading(self.title))
-        top.addSpacing(10)
-        top.addWidget(self.programme_label, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
-        top.addWidget(self.supply_button)
-        top.addWidget(self.publish_button)
-        top.addWidget(self.propose_button)
+        top, self.programme_label = area_header(self.title, self.supply_button, self.publish_button,
+                                                self.propose_button)
 
         # The run's verdict, or the draft's.
         self.verdict_frame = Banner()
