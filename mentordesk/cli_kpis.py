@@ -126,6 +126,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """``kpis metrics``: the figures MentorDesk computes, for ``kpis set-metric``."""
+    _refuse_unused(args, "metrics", "json")
     cli = _cli()
     if args.json:
         cli._print_json(list(kpis.METRICS.values()))
@@ -139,6 +140,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """``kpis history METRIC``: the figure on each day a snapshot was kept."""
+    _refuse_unused(args, "history", "programme", "json")
     cli = _cli()
     key = _metric(args.metric)
     with cli._opened(args) as db, db.Session() as session:
@@ -157,6 +159,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_drill(args: argparse.Namespace) -> int:
     """``kpis drill METRIC``: the pairs, people, check-ins or sessions behind a figure."""
+    _refuse_unused(args, "drill", "programme", "json", "as_of")
     cli = _cli()
     key = _metric(args.metric)
     as_of = _day(args.as_of, "as-of")
@@ -181,6 +184,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
 
 def cmd_set_metric(args: argparse.Namespace) -> int:
     """``kpis set-metric KPI METRIC|none``."""
+    _refuse_unused(args, "set-metric", "programme")
     cli = _cli()
     metric = None if args.metric.strip().lower() in ("none", "-", "") else _metric(args.metric)
     with cli._opened(args) as db, db.Session.begin() as session:
@@ -194,9 +198,11 @@ def cmd_set_metric(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """``kpis report OUT.pdf``: the KPI report for stakeholders."""
+    """``kpis report OUT.pdf [--as-of DATE]``: the KPI report for stakeholders."""
     from mentordesk.services.documents import save_pdf
 
+    _refuse_unused(args, "report", "programme", "as_of")
+    as_of = _day(args.as_of, "as-of")
     try:
         from mentordesk.services.documents.kpi_report import render_kpi_report
     except ModuleNotFoundError as exc:
@@ -204,7 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise
         raise UserError("This version of MentorDesk cannot print the KPI report yet.") from None
     with _cli()._opened(args) as db, db.Session() as session:
-        data = render_kpi_report(session, _programme_id(session, args))
+        data = render_kpi_report(session, _programme_id(session, args), today=as_of)
     save_pdf(Path(args.out), data)
     print(f"Wrote the KPI report to {args.out}.")
     return 0
@@ -306,36 +312,70 @@ def _print_outcomes_report(preview: Any, result: Any, backup: Path | None,
     cli._print_import_end(dry_run, result, backup)
 
 
+_AS_OF_HELP = ("the figures as of another day (shown only, not kept); pair statuses are "
+               "today's: only dated events follow the date")
+
+
+def _kpi_options(parser: argparse.ArgumentParser, *, programme: bool = False,
+                 json_output: bool = False, as_of: bool = False,
+                 suppress: bool = False) -> None:
+    """--programme, --json and --as-of, on ``kpis`` and again on its actions.
+
+    An action's copies default to SUPPRESS: the action's namespace is copied over the one of
+    ``kpis``, so a default there would overwrite an option given before the action.
+    """
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
+    if programme:
+        parser.add_argument("--programme", metavar="ID_OR_NAME",
+                            help="the programme (default: the one that starts last)",
+                            **default)
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="print JSON for scripts",
+                            **default)
+    if as_of:
+        parser.add_argument("--as-of", metavar="YYYY-MM-DD", help=_AS_OF_HELP, **default)
+
+
+def _refuse_unused(args: argparse.Namespace, action: str, *used: str) -> None:
+    """An option given to ``kpis`` that ``action`` does not take is an error, not ignored."""
+    given = {"programme": args.programme is not None, "json": args.json,
+             "as_of": args.as_of is not None, "no_snapshot": args.no_snapshot}
+    unused = [name for name, on in given.items() if on and name not in used]
+    if unused:
+        options = ", ".join("--" + name.replace("_", "-") for name in unused)
+        raise UserError(f"kpis {action} does not take {options}.")
+
+
 def register(leaf: Callable[..., argparse.ArgumentParser],
              group_parser: Callable[[str, str], Any], commands: Any) -> None:
     """Add ``kpis``, ``goals`` and ``outcomes`` to the ``mentordesk`` parser."""
-    from mentordesk.cli_pair import _with_programme as with_programme
-
     metric_help = "a metric key, e.g. matched_pct (mentordesk kpis metrics lists them)"
-    p = with_programme(leaf(commands, "kpis", cmd_kpis,
-                            "the KPIs against their targets and every computed figure "
-                            "(keeps today's figures for 'kpis history')", json_output=True))
-    p.add_argument("--as-of", metavar="YYYY-MM-DD",
-                   help="the figures as of another day (shown only, not kept)")
+    p = leaf(commands, "kpis", cmd_kpis,
+             "the KPIs against their targets and every computed figure (keeps today's "
+             "figures for 'kpis history'); --programme, --json and --as-of may also come "
+             "before an action", json_output=False)
+    _kpi_options(p, programme=True, json_output=True, as_of=True)
     p.add_argument("--no-snapshot", action="store_true", help="do not keep today's figures")
     actions = p.add_subparsers(dest="kpis_action", metavar="ACTION")
-    leaf(actions, "metrics", cmd_metrics, "the figures MentorDesk computes, with their "
-                                          "definitions", json_output=True)
-    q = with_programme(leaf(actions, "history", cmd_history,
-                            "a figure on each day it was kept", json_output=True))
+    q = leaf(actions, "metrics", cmd_metrics, "the figures MentorDesk computes, with their "
+                                              "definitions", json_output=False)
+    _kpi_options(q, json_output=True, suppress=True)
+    q = leaf(actions, "history", cmd_history, "a figure on each day it was kept",
+             json_output=False)
+    _kpi_options(q, programme=True, json_output=True, suppress=True)
     q.add_argument("metric", metavar="METRIC", help=metric_help)
-    q = with_programme(leaf(actions, "drill", cmd_drill,
-                            "the pairs, people, check-ins or sessions behind a figure",
-                            json_output=True))
+    q = leaf(actions, "drill", cmd_drill,
+             "the pairs, people, check-ins or sessions behind a figure", json_output=False)
+    _kpi_options(q, programme=True, json_output=True, as_of=True, suppress=True)
     q.add_argument("metric", metavar="METRIC", help=metric_help)
-    q.add_argument("--as-of", metavar="YYYY-MM-DD", help="as of another day")
-    q = with_programme(leaf(actions, "set-metric", cmd_set_metric,
-                            "tie a KPI to a computed figure (or 'none': measured by hand)",
-                            json_output=False))
+    q = leaf(actions, "set-metric", cmd_set_metric,
+             "tie a KPI to a computed figure (or 'none': measured by hand)", json_output=False)
+    _kpi_options(q, programme=True, suppress=True)
     q.add_argument("kpi", metavar="KPI", help="the KPI's name or id")
     q.add_argument("metric", metavar="METRIC", help=metric_help + ", or none")
-    q = with_programme(leaf(actions, "report", cmd_report,
-                            "print the KPI report for stakeholders", json_output=False))
+    q = leaf(actions, "report", cmd_report, "print the KPI report for stakeholders",
+             json_output=False)
+    _kpi_options(q, programme=True, as_of=True, suppress=True)
     q.add_argument("out", metavar="OUT.pdf")
 
     goals = group_parser("goals", "development goals reached")

@@ -8,6 +8,7 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest.mock import create_autospec
 
 import pytest
 
@@ -101,6 +102,39 @@ def test_set_metric_by_name_then_back_to_by_hand(demo: Runner) -> None:
     assert code == 1 and "no KPI 'No such KPI'" in err
 
 
+def test_options_before_the_action_take_effect(spring: Runner) -> None:
+    day = TODAY.isoformat()
+    after = spring.json("kpis", "drill", "inactive_pairs", "--as-of", day)
+    code, out, err = spring("kpis", "--json", "--as-of", day, "drill", "inactive_pairs")
+    assert code == 0, err
+    assert json.loads(out) == after and after  # JSON, and as of that day
+    code, _, err = spring("kpis", "--programme", "Nope", "drill", "inactive_pairs")
+    assert code == 1 and "Nope" in err
+    # Given at both levels, the action's wins (it is nearer).
+    code, out, err = spring("kpis", "--as-of", "2000-01-01", "drill", "inactive_pairs",
+                            "--as-of", day, "--json")
+    assert code == 0 and json.loads(out) == after, err
+    # An option the action does not take is an error, not ignored.
+    code, _, err = spring("kpis", "--as-of", day, "history", "matched_pct")
+    assert code == 1 and "kpis history does not take --as-of" in err
+    code, _, err = spring("kpis", "--json", "set-metric", "Recommendation", "none")
+    assert code == 1 and "does not take --json" in err
+    code, _, err = spring("kpis", "--no-snapshot", "metrics")
+    assert code == 1 and "does not take --no-snapshot" in err
+
+
+def test_programme_before_set_metric_is_the_one_changed(demo: Runner) -> None:
+    code, _, err = demo("programme", "create", "Later", "--start", "2099-01-01")
+    assert code == 0, err
+    code, _, err = demo("kpis", "--programme", "Grow Together 2026", "set-metric",
+                          "Pairs meeting regularly", "checkins_held_pct")
+    assert code == 0, err
+    kpi = next(k for k in demo.json("kpis", "--no-snapshot", "--programme",
+                                    "Grow Together 2026")["kpis"]
+               if k["name"] == "Pairs meeting regularly")
+    assert kpi["metric"] == "checkins_held_pct"
+
+
 def test_goal_reached_and_undone(demo: Runner) -> None:
     person = demo.json("participants", "list", "--role", "mentee")[0]
     goal = demo.json("participants", "show", person["email"])["goals"][0]
@@ -162,3 +196,18 @@ def test_kpi_report(demo: Runner, tmp_path: Path) -> None:
         return
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF") and "Wrote the KPI report" in stdout
+
+
+def test_kpi_report_as_of(demo: Runner, tmp_path: Path,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    module = pytest.importorskip("mentordesk.services.documents.kpi_report")
+    render = create_autospec(module.render_kpi_report, return_value=b"%PDF-1.4\n")
+    monkeypatch.setattr(module, "render_kpi_report", render)
+    out = tmp_path / "kpis.pdf"
+    for args in (("report", str(out), "--as-of", "2026-09-01"),
+                 ("--as-of", "2026-09-01", "report", str(out))):
+        code, _, err = demo("kpis", *args)
+        assert code == 0, err
+        assert render.call_args.kwargs["today"] == date(2026, 9, 1)
+    assert demo("kpis", "report", str(out))[0] == 0
+    assert render.call_args.kwargs["today"] is None
