@@ -10,7 +10,15 @@ guess_mapping`), and the dates by :data:`_DATE_SYNONYMS`.
 Privacy: every row is keyed by :func:`employee_key`, the SHA-256 of the lower-cased email.
 A row whose email is a participant's is linked to them (and goes when they are erased); any
 other row keeps only that key, the department and the dates, never the email or a name.
-Re-importing updates the rows with the same key; rows not in the new file are kept.
+Re-importing updates the rows with the same key; rows not in the new file are kept, unless
+the import replaces (``replace=True``: the HR file is the truth, and the rows of everyone
+not in it are deleted). :func:`clear_outcomes` deletes every row.
+
+Erasure: :func:`forget_employee`, called when a participant is erased, adds their key to
+a suppression list (the ``outcomes.suppressed`` setting, a JSON list of keys: one-way
+codes only, never an email), and imports leave those keys out ("erased from MentorDesk"),
+so the next HR file does not bring the person back as an "other employee". Someone who
+joins the programme again under that email is a participant again, and is imported.
 
 Dates (:func:`parse_hr_date`): ISO (``2026-01-31``, with or without a time), day first
 ``31/01/2026`` (``.`` and ``-`` too) or, with ``day_first=False``, month first
@@ -27,6 +35,7 @@ Every other row is written in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -35,11 +44,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentordesk.errors import UserError
-from mentordesk.models import HrOutcome, Participant
+from mentordesk.models import HrOutcome, Participant, Setting
 from mentordesk.models.base import utcnow
 from mentordesk.services import audit
 from mentordesk.services.employees import employee_key as employee_key  # re-exported
@@ -219,6 +228,8 @@ class OutcomePreview:
     """Everything an import would do, computed without writing.
 
     Fields whose column is not mapped are None in ``rows`` (they keep what is stored).
+    ``left_out`` rows are of people erased from MentorDesk (see :func:`forget_employee`);
+    ``deletes`` stored rows are of people not in the file (only when replacing).
     """
 
     table: SourceTable
@@ -227,6 +238,9 @@ class OutcomePreview:
     problems: tuple[Problem, ...]
     refused_rows: tuple[int, ...]
     day_first: bool
+    left_out: int = 0
+    deletes: int = 0
+    replace: bool = False
 
     @property
     def linked(self) -> int:
@@ -258,7 +272,9 @@ class OutcomePreview:
 class OutcomeImportResult:
     """What an import wrote: ``linked`` rows of participants and ``others`` rows of other
     employees (together: every row without a problem), of which ``added`` new, ``updated``
-    changed and ``unchanged`` the same as stored; ``refused`` rows had a problem."""
+    changed and ``unchanged`` the same as stored; ``refused`` rows had a problem;
+    ``left_out`` rows were of people erased from MentorDesk; ``deleted`` stored rows were
+    of people not in the file (only when replacing)."""
 
     linked: int
     others: int
@@ -267,6 +283,8 @@ class OutcomeImportResult:
     added: int = 0
     unchanged: int = 0
     refused: int = 0
+    left_out: int = 0
+    deleted: int = 0
 
 
 @dataclass
@@ -320,6 +338,7 @@ class _Plan:
     preview: OutcomePreview
     adds: list[dict[str, Any]]
     updates: list[dict[str, Any]]
+    deletes: list[int]
 
 
 def _stored(session: Session) -> tuple[dict[str, tuple[int, str]], dict[str, dict[str, Any]]]:
@@ -335,7 +354,7 @@ def _stored(session: Session) -> tuple[dict[str, tuple[int, str]], dict[str, dic
 
 
 def _plan(session: Session | None, table: SourceTable, mapping: Mapping[str, str],
-          day_first: bool) -> _Plan:
+          day_first: bool, replace: bool = False) -> _Plan:
     columns = _columns(table, mapping)
     parsed = [_parse(line, cells, columns, table.headers, day_first)
               for line, cells in table.rows]
@@ -352,6 +371,7 @@ def _plan(session: Session | None, table: SourceTable, mapping: Mapping[str, str
                                         f"{row.email} is also on row{'s' * (len(others) > 1)} "
                                         f"{listed}"))
     people, stored = _stored(session) if session is not None else ({}, {})
+    suppressed = suppressed_keys(session) if session is not None else set()
     mapped = [k for k in (*DATE_FIELDS, "department") if k in columns]
     order = {h: i for i, h in enumerate(table.headers)}
     problems: list[Problem] = []
@@ -359,7 +379,12 @@ def _plan(session: Session | None, table: SourceTable, mapping: Mapping[str, str
     rows: list[OutcomeRow] = []
     adds: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    left_out = 0
     for row in parsed:
+        if row.key in suppressed and row.email.lower() not in people:
+            # Erased: neither imported nor shown, whatever else is wrong with the row.
+            left_out += 1
+            continue
         if row.problems:
             problems.extend(sorted(row.problems, key=lambda p: order.get(p.column, 0)))
             refused.append(row.line)
@@ -385,9 +410,18 @@ def _plan(session: Session | None, table: SourceTable, mapping: Mapping[str, str
         rows.append(OutcomeRow(row.line, pid, name, values.get("department"),
                                values.get("hired_on"), values.get("left_on"),
                                values.get("promoted_on"), action))
+    deletes: list[int] = []
+    if replace and session is not None:
+        # A refused row with a readable email still names its person: they stay.
+        in_file = {row.key for row in parsed if row.key}
+        if not in_file and stored:
+            raise UserError("No row of the file has an email address that can be read, so "
+                            "replacing would delete every HR outcome; check the file and the "
+                            "email column (use 'outcomes clear' to delete them all).")
+        deletes = sorted(r["id"] for key, r in stored.items() if key not in in_file)
     preview = OutcomePreview(table, dict(mapping), tuple(rows), tuple(problems),
-                             tuple(refused), day_first)
-    return _Plan(preview, adds, updates)
+                             tuple(refused), day_first, left_out, len(deletes), replace)
+    return _Plan(preview, adds, updates, deletes)
 
 
 def _read(path: Path | SourceTable, mapping: Mapping[str, str] | None,
@@ -407,35 +441,44 @@ def _read(path: Path | SourceTable, mapping: Mapping[str, str] | None,
 def preview_outcomes(path: Path | SourceTable, *, session: Session | None = None,
                      mapping: Mapping[str, str] | None = None,
                      options: SourceOptions | None = None,
-                     day_first: bool = True) -> OutcomePreview:
+                     day_first: bool = True, replace: bool = False) -> OutcomePreview:
     """What importing the HR outcomes file would do; writes nothing.
 
     ``path`` is the file, or the table :func:`~mentordesk.services.importing.read_source`
     read from it (``options`` then do not apply). ``mapping`` (header -> field of
     :data:`FIELDS`, or ``""``) changes the guessed mapping for the headers it names. With
     ``session``, each row says whether it links to a participant and would add, update or
-    leave a record as it is.
+    leave a record as it is, people erased from MentorDesk are left out and, with
+    ``replace``, the preview counts the stored rows of people not in the file, which the
+    import would delete.
 
     Raises:
-        UserError: the file cannot be read, or the mapping lacks the email column.
+        UserError: the file cannot be read, the mapping lacks the email column, or
+            ``replace`` and no row has a readable email.
     """
     table, chosen = _read(path, mapping, options)
-    return _plan(session, table, chosen, day_first).preview
+    return _plan(session, table, chosen, day_first, replace).preview
 
 
 def import_outcomes(session: Session, path: Path | SourceTable, *,
                     mapping: Mapping[str, str] | None = None,
                     options: SourceOptions | None = None,
-                    day_first: bool = True) -> OutcomeImportResult:
+                    day_first: bool = True, replace: bool = False) -> OutcomeImportResult:
     """Write every row of the HR outcomes file without a problem, in the caller's
-    transaction; rows with a problem are refused and listed in ``problems``. The arguments
-    are those of :func:`preview_outcomes`.
+    transaction; rows with a problem are refused and listed in ``problems``, rows of people
+    erased from MentorDesk are left out. With ``replace`` the file is the truth: the stored
+    rows of everyone not in it are deleted (someone on a refused row is kept as stored). The
+    arguments are those of :func:`preview_outcomes`.
 
     Raises:
-        UserError: the file cannot be read, or the mapping lacks the email column.
+        UserError: the file cannot be read, the mapping lacks the email column, or
+            ``replace`` and no row has a readable email.
     """
     table, chosen = _read(path, mapping, options)
-    plan = _plan(session, table, chosen, day_first)
+    plan = _plan(session, table, chosen, day_first, replace)
+    for start in range(0, len(plan.deletes), _CHUNK):
+        session.execute(delete(HrOutcome).where(
+            HrOutcome.id.in_(plan.deletes[start:start + _CHUNK])))
     if plan.adds:
         session.execute(insert(HrOutcome), plan.adds)
     if plan.updates:
@@ -445,9 +488,64 @@ def import_outcomes(session: Session, path: Path | SourceTable, *,
     if plan.adds or plan.updates or linked_later:
         audit.record(session, "import", "hr_outcome", None,
                      sorted({v for v in chosen.values() if v and v != "email"}))
+    if plan.deletes:
+        audit.record(session, "delete", "hr_outcome", None)
     return OutcomeImportResult(preview.linked, preview.others, preview.updates,
                                preview.problems, preview.adds, preview.unchanged,
-                               len(preview.refused_rows))
+                               len(preview.refused_rows), preview.left_out, len(plan.deletes))
+
+
+def clear_outcomes(session: Session) -> int:
+    """Delete every HR outcome row, in the caller's transaction; returns how many.
+
+    The suppression list of erased people (:func:`forget_employee`) stays.
+    """
+    count = session.scalar(select(func.count(HrOutcome.id))) or 0
+    if count:
+        session.execute(delete(HrOutcome))
+        audit.record(session, "delete", "hr_outcome", None)
+    return count
+
+
+# --------------------------------------------------------------------------- erasure
+
+SUPPRESSED_SETTING = "outcomes.suppressed"
+_CHUNK = 500  # ids per DELETE ... IN (...), well under SQLite's limit on parameters
+
+
+def suppressed_keys(session: Session) -> set[str]:
+    """The employee keys imports leave out: people erased from MentorDesk.
+
+    Raises:
+        UserError: the stored list is damaged (imports must not guess who was erased).
+    """
+    setting = session.get(Setting, SUPPRESSED_SETTING)
+    if setting is None or not setting.value.strip():
+        return set()
+    try:
+        keys = json.loads(setting.value)
+    except ValueError:
+        keys = None
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise UserError(f"The list of people erased from MentorDesk (setting "
+                        f"'{SUPPRESSED_SETTING}') is damaged, so HR outcomes cannot be "
+                        "imported safely; restore a backup.")
+    return set(keys)
+
+
+def forget_employee(session: Session, email: str) -> None:
+    """Leave the employee with ``email`` out of every later HR outcomes import, and delete
+    any HR outcome row kept under their key, in the caller's transaction.
+
+    Called when a participant is erased (before their row is deleted, or after: either
+    works). Only the one-way :func:`employee_key` is stored, never the email.
+    """
+    key = employee_key(email)
+    session.execute(delete(HrOutcome).where(HrOutcome.employee_key == key))
+    keys = suppressed_keys(session)
+    if key not in keys:
+        session.merge(Setting(key=SUPPRESSED_SETTING,
+                              value=json.dumps(sorted(keys | {key}))))
 
 
 def link_outcomes(session: Session) -> int:

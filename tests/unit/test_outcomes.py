@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from mentordesk.db import sidecar_files
 from mentordesk.errors import UserError
-from mentordesk.models import AuditEvent, HrOutcome
+from mentordesk.models import AuditEvent, HrOutcome, Setting
 from mentordesk.services import outcomes
 from mentordesk.services.importing import SourceOptions
 from mentordesk.services.outcomes import (
@@ -289,3 +290,103 @@ def test_someone_added_after_the_hr_import_is_linked_to_their_row(db) -> None:
         assert linked[employee_key("late@example.org")] == late
         assert linked[employee_key("bulk@example.org")] == bulk
         assert linked[employee_key("stranger@example.org")] is None
+
+
+def _count(db: Any) -> int:
+    with db.Session() as s:
+        return s.scalar(select(func.count(HrOutcome.id))) or 0
+
+
+def test_replacing_deletes_everyone_not_in_the_file(db: Any, people: dict[str, int],
+                                                     tmp_path: Path) -> None:
+    _import(db, _write(tmp_path / "first.csv", WORKDAY))
+    later = _write(tmp_path / "later.csv", (
+        "Email,Leaving date\n"
+        "ann@example.org,\n"
+        "ben@example.org,the day before yesterday\n"  # refused, but Ben is in the file
+        "new.person@example.org,\n"))
+    with db.Session() as s:
+        assert preview_outcomes(later, session=s).deletes == 0
+        preview = preview_outcomes(later, session=s, replace=True)
+    assert (preview.deletes, preview.adds, len(preview.refused_rows)) == (2, 1, 1)
+    assert _count(db) == 4  # a preview writes nothing
+    result = _import(db, later, replace=True)
+    assert (result.deleted, result.added, result.refused) == (2, 1, 1)
+    assert set(_rows(db)) == {employee_key(e) for e in (
+        "ann@example.org", "ben@example.org", "new.person@example.org")}
+    # Without replace, nobody goes.
+    assert _import(db, _write(tmp_path / "one.csv", "Email,Department\nann@example.org,X\n")
+                   ).deleted == 0
+    assert _count(db) == 3
+
+
+def test_replacing_with_no_readable_email_deletes_nothing(db: Any, people: dict[str, int],
+                                                          tmp_path: Path) -> None:
+    _import(db, _write(tmp_path / "first.csv", WORKDAY))
+    broken = _write(tmp_path / "broken.csv", "Email,Department\nnot an email,Sales\n")
+    with pytest.raises(UserError, match="every HR outcome"):
+        _import(db, broken, replace=True)
+    assert _count(db) == 4
+
+
+def test_clearing_deletes_every_row(db: Any, people: dict[str, int], tmp_path: Path) -> None:
+    _import(db, _write(tmp_path / "first.csv", WORKDAY))
+    with db.Session.begin() as s:
+        outcomes.forget_employee(s, "yan.other@example.org")
+    with db.Session.begin() as s:
+        assert outcomes.clear_outcomes(s) == 3
+    assert _count(db) == 0
+    with db.Session.begin() as s:
+        assert outcomes.clear_outcomes(s) == 0
+        assert s.scalar(select(func.count(AuditEvent.id)).where(
+            AuditEvent.entity == "hr_outcome", AuditEvent.action == "delete")) == 1
+        # The erased stay erased.
+        assert outcomes.suppressed_keys(s) == {employee_key("yan.other@example.org")}
+
+
+def test_an_erased_participant_is_not_brought_back_by_the_next_import(
+        db: Any, people: dict[str, int], tmp_path: Path) -> None:
+    path = _write(tmp_path / "workday.csv", WORKDAY)
+    _import(db, path)
+    erase_participant(db, people["ann"])
+    with db.Session.begin() as s:  # what privacy.erase_participant does at erasure
+        outcomes.forget_employee(s, "Ann@Example.org")
+        outcomes.forget_employee(s, "ann@example.org")  # twice: the same
+    result = _import(db, path)
+    assert (result.left_out, result.linked, result.others, result.added) == (1, 1, 2, 0)
+    assert employee_key("ann@example.org") not in _rows(db)
+    with db.Session() as s:
+        preview = preview_outcomes(path, session=s, replace=True)
+        stored = s.get(Setting, outcomes.SUPPRESSED_SETTING)
+    assert (preview.left_out, preview.deletes) == (1, 0)
+    assert [r.row for r in preview.rows] == [3, 4, 5]  # not listed either
+    # Only the one-way code is kept.
+    assert stored is not None
+    assert json.loads(stored.value) == [employee_key("ann@example.org")]
+    assert "ann" not in stored.value.lower()
+
+
+def test_forgetting_an_outsider_deletes_their_row_and_keeps_them_out(
+        db: Any, people: dict[str, int], tmp_path: Path) -> None:
+    path = _write(tmp_path / "workday.csv", WORKDAY)
+    _import(db, path)
+    with db.Session.begin() as s:
+        outcomes.forget_employee(s, OUTSIDERS[0])
+    assert employee_key(OUTSIDERS[0]) not in _rows(db)
+    assert _import(db, path).left_out == 1
+    assert employee_key(OUTSIDERS[0]) not in _rows(db)
+    # Someone who joins the programme again under that email is imported again.
+    with db.Session.begin() as s:
+        zed = add_participant(s, ParticipantData(full_name="Zed Outsider",
+                                                 email=OUTSIDERS[0])).id
+    assert _import(db, path).left_out == 0
+    assert _rows(db)[employee_key(OUTSIDERS[0])].participant_id == zed
+
+
+def test_a_damaged_suppression_list_stops_the_import(db: Any, people: dict[str, int],
+                                                     tmp_path: Path) -> None:
+    with db.Session.begin() as s:
+        s.add(Setting(key=outcomes.SUPPRESSED_SETTING, value="{not json"))
+    with pytest.raises(UserError, match="damaged"):
+        _import(db, _write(tmp_path / "workday.csv", WORKDAY))
+    assert _count(db) == 0
