@@ -5,7 +5,9 @@ today's figures (a snapshot) so ``kpis history METRIC`` shows the trend; ``kpis 
 METRIC`` lists the pairs or people behind a number; ``kpis set-metric`` ties a KPI to a
 computed metric; ``kpis report OUT.pdf`` prints the KPI report. ``outcomes import FILE``
 reads the HR system's export of hire, leaving and promotion dates (the same options as
-``participants import``); ``goals reached`` records a development goal reached.
+``participants import``; ``--replace`` deletes the rows of everyone not in the file) and
+``outcomes clear --yes`` deletes them all; ``goals reached`` records a development goal
+reached.
 """
 
 from __future__ import annotations
@@ -271,14 +273,14 @@ def cmd_outcomes_import(args: argparse.Namespace) -> int:
     with cli._opened(args) as db:
         with db.Session() as session:
             preview = outcomes.preview_outcomes(table, session=session, mapping=mapping,
-                                                day_first=day_first)
+                                                day_first=day_first, replace=args.replace)
         result = None
         backup = None
-        if not args.dry_run and (preview.adds or preview.updates):
+        if not args.dry_run and (preview.adds or preview.updates or preview.deletes):
             backup = db.backup("pre-import").path
             with db.Session.begin() as session:
                 result = outcomes.import_outcomes(session, table, mapping=mapping,
-                                                  day_first=day_first)
+                                                  day_first=day_first, replace=args.replace)
     if args.json:
         cli._print_json({"file": table.path, "kind": table.kind, "encoding": table.encoding,
                          "delimiter": table.delimiter, "sheet": table.sheet,
@@ -286,7 +288,9 @@ def cmd_outcomes_import(args: argparse.Namespace) -> int:
                          "day_first": day_first, "linked": preview.linked,
                          "others": preview.others, "adds": preview.adds,
                          "updates": preview.updates, "unchanged": preview.unchanged,
-                         "refused": len(preview.refused_rows), "problems": preview.problems,
+                         "refused": len(preview.refused_rows), "left_out": preview.left_out,
+                         "replace": preview.replace, "deletes": preview.deletes,
+                         "problems": preview.problems,
                          "dry_run": args.dry_run, "result": result, "backup": backup})
     else:
         _print_outcomes_report(preview, result, backup, args.dry_run)
@@ -306,10 +310,52 @@ def _print_outcomes_report(preview: Any, result: Any, backup: Path | None,
     print(f"Preview: {preview.linked} participants, {preview.others} other employees (kept "
           f"as a one-way code only); {preview.adds} to add, {preview.updates} to update, "
           f"{preview.unchanged} unchanged, {len(preview.refused_rows)} refused")
+    if preview.left_out:
+        print(f"Left out: {preview.left_out} row{'s' * (preview.left_out != 1)} of people "
+              "erased from MentorDesk.")
+    if preview.replace:
+        print(f"Replacing: {preview.deletes} stored record{'s' * (preview.deletes != 1)} of "
+              "people not in the file would be deleted.")
     if preview.problems:
         cli._print_problems(preview.problems)
     print()
     cli._print_import_end(dry_run, result, backup)
+    if result is not None and result.deleted:
+        print(f"Deleted {result.deleted} record{'s' * (result.deleted != 1)} of people not "
+              "in the file.")
+
+
+def cmd_outcomes_clear(args: argparse.Namespace) -> int:
+    """``outcomes clear [--yes]``: how many HR outcome rows there are; with --yes, delete
+    them all in one transaction after a backup."""
+    from mentordesk.services import outcomes
+
+    cli = _cli()
+    deleted = 0
+    backup = None
+    with cli._opened(args) as db:
+        with db.Session() as session:
+            summary = outcomes.outcome_summary(session)
+        total = summary.linked + summary.others
+        if args.yes and total:
+            backup = db.backup("pre-clear").path
+            with db.Session.begin() as session:
+                deleted = outcomes.clear_outcomes(session)
+    if args.json:
+        cli._print_json({"rows": total, "linked": summary.linked, "others": summary.others,
+                         "deleted": deleted, "backup": backup})
+        return 0
+    rows = f"{total} HR outcome record{'s' * (total != 1)}"
+    detail = f"{summary.linked} of participants, {summary.others} of other employees"
+    if not total:
+        print("There are no HR outcomes to delete.")
+    elif not args.yes:
+        print(f"{rows} would be deleted ({detail}). Nothing was deleted: run again with "
+              "--yes to delete them (a backup is taken first).")
+    else:
+        print(f"Deleted {deleted} HR outcome record{'s' * (deleted != 1)} ({detail}).")
+        print(f"Backed up first to {backup}")
+    return 0
 
 
 _AS_OF_HELP = ("the figures as of another day (shown only, not kept); pair statuses are "
@@ -404,4 +450,11 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
     q.add_argument("--month-first", action="store_true",
                    help="dates like 01/31/2026 are month first (default: day first, "
                         "31/01/2026)")
+    q.add_argument("--replace", action="store_true",
+                   help="the file is the truth: delete the records of everyone not in it "
+                        "(someone on a refused row is kept as stored)")
     q.add_argument("--dry-run", action="store_true", help="show the preview; write nothing")
+    q = leaf(hr, "clear", cmd_outcomes_clear,
+             "delete every HR outcome record (without --yes: only say how many would go); "
+             "deletes in one transaction after a backup", json_output=True)
+    q.add_argument("--yes", action="store_true", help="really delete them")

@@ -179,6 +179,39 @@ def test_outcomes_import_dry_run_then_for_real(spring: Runner, tmp_path: Path) -
     assert code == 1 and "'height' is not a field" in err
 
 
+def test_outcomes_import_replace(spring: Runner, tmp_path: Path) -> None:
+    before = spring.json("outcomes", "clear")["rows"]
+    assert before > 2
+    path = tmp_path / "hr.csv"
+    path.write_text("Email,Department\nann@example.org,Sales\n", encoding="utf-8")
+    code, out, err = spring("outcomes", "import", str(path), "--replace", "--dry-run")
+    assert code == 0, err
+    assert f"Replacing: {before - 1} stored records of people not in the file would be " \
+           "deleted." in out and "Dry run" in out
+    assert spring.json("outcomes", "clear")["rows"] == before
+    data = spring.json("outcomes", "import", str(path), "--replace")
+    assert (data["deletes"], data["result"]["deleted"]) == (before - 1, before - 1)
+    assert data["backup"] is not None
+    assert spring.json("outcomes", "clear")["rows"] == 1
+
+
+def test_outcomes_clear_asks_then_deletes(spring: Runner) -> None:
+    counted = spring.json("outcomes", "clear")
+    assert counted["rows"] > 0 and counted["deleted"] == 0
+    code, out, err = spring("outcomes", "clear")
+    assert code == 0, err
+    assert f"{counted['rows']} HR outcome records would be deleted" in out
+    assert "--yes" in out and spring.json("outcomes", "clear")["rows"] == counted["rows"]
+    code, out, err = spring("outcomes", "clear", "--yes")
+    assert code == 0, err
+    assert f"Deleted {counted['rows']} HR outcome records" in out and "Backed up" in out
+    backup = Path(out.split("Backed up first to ", 1)[1].strip())
+    assert backup.exists() and "pre-clear" in backup.name
+    assert spring.json("outcomes", "clear")["rows"] == 0
+    code, out, _ = spring("outcomes", "clear", "--yes")
+    assert code == 0 and "no HR outcomes to delete" in out
+
+
 def test_outcomes_month_first(spring: Runner, tmp_path: Path) -> None:
     path = tmp_path / "us.csv"
     path.write_text("Email,Hire date\nann@example.org,04/25/2020\n", encoding="utf-8")
