@@ -379,13 +379,14 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
                         "question), email, submitted, response_id or ignore (repeatable; "
                         "overrides the automatic mapping)")
     p.add_argument("--confidential", action="store_true",
-                   help="the responses are confidential: only ever shown in aggregates of "
-                        "at least 5, their free text never")
+                   help="the responses are confidential: counted in aggregates only in "
+                        "whole blocks of 5 confidential answers to a question, their free "
+                        "text never shown")
     _cli()._add_source_options(p)
     p.add_argument("--dry-run", action="store_true", help="show the preview; write nothing")
 
     p = with_programme(leaf(group, "summary", cmd_summary,
-                            "per-question results (small confidential groups hidden)",
+                            "per-question results (confidential answers counted in blocks of 5)",
                             json_output=True))
     p.add_argument("form", metavar="FORM", help="the form's id or title")
     p = with_programme(leaf(group, "export", cmd_export,

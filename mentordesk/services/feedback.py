@@ -27,15 +27,21 @@ Decisions worth knowing:
   A question left out is deleted with its answers (``QuestionRecord.answers`` lets the GUI
   warn first), and a response left with no answers at all is deleted too.
 * Confidentiality and differencing: non-confidential responses are shown and exported one
-  by one, so an aggregate that mixed them with fewer than :data:`MIN_GROUP` confidential
-  answers would give those answers away (the total minus the rows one can see). So an
-  aggregate includes confidential answers only when there are at least five of them
-  (:func:`aggregate_allowed`, which the KPIs follow too); with fewer, the aggregate here
-  covers the non-confidential answers alone and says how many were left out, and with
-  none of those it is hidden ("fewer than 5 responses"). Counts of answers are always
-  shown. Known limits of any such threshold: two summaries taken before and after one
-  more confidential answer arrived differ by that answer, and a group in which everyone
-  gave the same answer reveals it.
+  by one, so an aggregate that mixed them with a few confidential answers would give those
+  answers away (the total minus the rows one can see); so would comparing two aggregates
+  that differ by a few confidential answers -- two forms, two questions, or the same
+  figures a day apart. So confidential answers count only in whole blocks of
+  :data:`MIN_GROUP`, question by question, in the order they were submitted
+  (``submitted_at``, then the response's id): of ``n`` confidential answers to a question,
+  the first ``n // 5 * 5`` count (:func:`counted_confidential`) and the rest are left out
+  ("2 confidential answers left out until there are 5") until the block they start is
+  complete. Non-confidential answers always count. Then any two aggregates -- summaries
+  here, the aggregates of an export, the KPIs and their months and snapshots
+  (:mod:`mentordesk.services.kpis`) -- differ only by whole blocks of at least five
+  confidential answers. An aggregate with no answer to count is hidden ("fewer than 5
+  confidential answers"). Counts of answers are always shown. Known limits: a group in
+  which everyone gave the same answer reveals it, and deleting a counted confidential
+  response changes the blocks after it.
 * Survey-tool exports are read with :func:`mentordesk.services.importing.read_source`
   (encodings, delimiters, XLSX, header row). SurveyMonkey's second header row (the answer
   options under each question) is merged into the column names; each column is matched to
@@ -101,7 +107,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 MIN_GROUP = 5
-HIDDEN_REASON = f"fewer than {MIN_GROUP} responses"
+HIDDEN_REASON = f"fewer than {MIN_GROUP} confidential answers"
 
 MAX_QUESTIONS = 100
 MAX_CHOICES = 30
@@ -125,16 +131,29 @@ Target = int | str
 AnswerValue = str | int | float | bool | Sequence[str] | None
 
 
-def aggregate_allowed(responses: int, confidential: int) -> bool:
-    """Whether an aggregate over ``responses`` (``confidential`` of them confidential) may
-    be shown: always without confidential ones, else only when at least MIN_GROUP of them
-    are confidential.
+def counted_confidential(confidential: int) -> int:
+    """How many of a question's ``confidential`` answers count in aggregates: the first
+    whole blocks of :data:`MIN_GROUP` of them, in the order they were submitted."""
+    return confidential - confidential % MIN_GROUP
 
-    Counting the whole group would not do: the non-confidential responses are shown one
-    by one, so an average of five answers of which one is confidential, minus the four one
-    can read, is that one answer. A group this allows always has MIN_GROUP responses or more.
+
+def aggregate_allowed(responses: int, confidential: int) -> bool:
+    """Whether an aggregate over ``responses`` answers to one question, ``confidential`` of
+    them confidential, may be shown as it is: when the confidential ones make whole blocks
+    of :data:`MIN_GROUP` (none at all included), as :func:`counted_confidential` keeps them.
+
+    At least five would not do: the non-confidential answers are shown one by one, and a
+    summary before and after one more confidential answer arrived (or a form's summary
+    beside the programme's KPI) differ by that one answer. Whole blocks make every such
+    difference at least MIN_GROUP confidential answers.
     """
-    return confidential == 0 or (confidential >= MIN_GROUP and responses >= confidential)
+    return 0 <= confidential <= responses and confidential % MIN_GROUP == 0
+
+
+def left_out_note(count: int, what: str = "answer") -> str:
+    """"2 confidential answers left out until there are 5": why some are not counted."""
+    return (f"{count} confidential {what}{'s' if count != 1 else ''} left out until there "
+            f"are {MIN_GROUP}")
 
 
 # =========================================================================== design
@@ -952,15 +971,12 @@ def _distribution(q: _Question, answers: Sequence[_Answer]) -> tuple[tuple[str, 
 
 def _summarise_question(q: _Question, measure: str, open_answers: Sequence[_Answer],
                         secret: Sequence[_Answer]) -> QuestionSummary:
+    """``secret``: the confidential answers in the order they were submitted."""
     total = len(open_answers) + len(secret)
-    if aggregate_allowed(total, len(secret)):
-        used, reason = [*open_answers, *secret], ""
-    elif open_answers:
-        used = list(open_answers)
-        reason = (f"{len(secret)} confidential answer{'s' if len(secret) != 1 else ''} left "
-                  f"out: fewer than {MIN_GROUP}")
-    else:
-        used, reason = [], HIDDEN_REASON
+    counted = counted_confidential(len(secret))
+    used = [*open_answers, *secret[:counted]]
+    left = len(secret) - counted
+    reason = left_out_note(left) if left else ""
     hidden = not used and total > 0
     comments: tuple[str, ...] = ()
     if q.kind is QuestionKind.TEXT:
@@ -1004,8 +1020,8 @@ def _answers_by_question(session: Session, form_id: int,
 
 def summarise_form(session: Session, form_id: int) -> FormSummaryData:
     """Per-question aggregates of the form's responses, honouring confidentiality (see the
-    module's notes): confidential answers only inside aggregates of at least five of them,
-    confidential free text never."""
+    module's notes): confidential answers only in whole blocks of five per question, in
+    the order they were submitted; confidential free text never."""
     form = _load_form(session, form_id)
     record = get_form(session, form_id)
     measures = {q.id: q.measure for q in record.questions}
@@ -1082,9 +1098,9 @@ def export_responses(session: Session, form_id: int, path: Path) -> ResponsesExp
     if secret:
         rows.append([])
         rows.append([f"{secret} confidential response{'s are' if secret != 1 else ' is'} not "
-                     "listed row by row: they count only in aggregates of at least "
-                     f"{MIN_GROUP} confidential answers, and their free text is never "
-                     "exported."])
+                     "listed row by row: they count only in whole blocks of "
+                     f"{MIN_GROUP} confidential answers to a question, and their free text "
+                     "is never exported."])
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:

@@ -11,7 +11,8 @@ Who counts (the same everywhere below):
   paused, completed, ended early). *Participants* are the mentors and mentees of those pairs.
 * *Mentees* are people signed up as mentee or as both, not withdrawn.
 * *as of* is the day the figures are for (today unless given); a meeting, training session
-  or feedback response counts when it is on or before that day.
+  or feedback response counts when it is on or before that day (a meeting by the date in
+  its own time zone, for the check-in figures and the funnel's "Met at least once").
 
 The metrics (:data:`METRICS`; each one's ``description`` is the sentence the app shows):
 
@@ -35,7 +36,8 @@ The metrics (:data:`METRICS`; each one's ``description`` is the sentence the app
   measuring recommendation: the percentage of promoters (9 or 10) minus the percentage of
   detractors (0 to 6), from -100 to +100.
 * ``goals_reached_pct``: development goals marked reached, out of all the development goals
-  of the programme's mentees.
+  of the mentees in the programme's pairs (withdrawn people left out, as in ``matched_pct``
+  and the funnel).
 * ``training_sessions``: the programme's training sessions and workshops that have started
   (``training_by_topic`` counts them and their attendees by topic).
 * ``retention_participants_pct`` and ``retention_others_pct``: from the imported HR
@@ -46,13 +48,17 @@ The metrics (:data:`METRICS`; each one's ``description`` is the sentence the app
 * ``promotion_participants_pct`` and ``promotion_others_pct``: of the same people, the share
   promoted between the programme's start and as of.
 
-Confidential feedback: an average or score that includes confidential responses is only
-shown when :func:`mentordesk.services.feedback.aggregate_allowed` allows it (at least
-:data:`~mentordesk.services.feedback.MIN_GROUP` confidential responses); otherwise its value
-is None and its detail says "hidden: fewer than 5 responses". A month hidden that way could
-be worked out by subtracting the months shown from the total, so more months are hidden
-until the hidden ones together are allowed. Respondents are never listed when confidential
-responses are among them.
+Confidential feedback: the satisfaction average and the recommendation score count
+confidential answers only in whole blocks of :data:`~mentordesk.services.feedback.MIN_GROUP`
+per question, in the order they were submitted (among those submitted by as of), as a
+form's summary does (:func:`mentordesk.services.feedback.counted_confidential`; SQL window
+functions number them). So the figures of two days, a figure beside a form's summary, or
+two months differ by whole blocks of at least five confidential answers. In
+``satisfaction_by_month`` a confidential answer counts in the month its block was
+completed; no month needs hiding. The detail says how many confidential answers are left
+out ("2 confidential answers left out until there are 5"); a figure with nothing else to
+count has no value and the detail "hidden: fewer than 5 confidential answers".
+Respondents are never listed when confidential responses are among them.
 
 KPI status (:func:`judge_kpi`), the same for a computed metric and a KPI measured by hand
 (its latest measurement on or before as of):
@@ -121,7 +127,7 @@ from mentordesk.services import audit
 from mentordesk.services.checkins import overdue_pairs
 from mentordesk.services.documents.wording import format_value as _format_unit
 from mentordesk.services.documents.wording import number
-from mentordesk.services.feedback import MIN_GROUP, aggregate_allowed
+from mentordesk.services.feedback import MIN_GROUP, left_out_note
 
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -133,7 +139,7 @@ STATUS_LABELS = {ON_TRACK: "on track", AT_RISK: "at risk", OFF_TRACK: "off track
 NEAR_TARGET = 0.10
 # With a baseline, a KPI that has covered this share of the way to its target is at risk.
 HALFWAY = 0.5
-HIDDEN = f"hidden: fewer than {MIN_GROUP} responses"
+HIDDEN = f"hidden: fewer than {MIN_GROUP} confidential answers"
 
 _MENTEE_ROLES = (ParticipantRole.MENTEE, ParticipantRole.BOTH)
 _INCREASE, _DECREASE = KpiDirection.INCREASE, KpiDirection.DECREASE
@@ -177,16 +183,16 @@ METRICS: dict[str, MetricInfo] = dict([
     _info("satisfaction_avg", "Satisfaction", "out of 5", _INCREASE,
           "The average answer to feedback questions measuring satisfaction, on a 1-5 scale "
           "(a rating from 1 to N counts as 1 + (answer - 1) x 4 / (N - 1); a 0-10 score as "
-          "1 + answer x 0.4). Not shown when it includes confidential responses, unless at "
-          f"least {MIN_GROUP} of them are confidential."),
+          "1 + answer x 0.4). Confidential answers count only in whole blocks of "
+          f"{MIN_GROUP} per question, in the order they came in."),
     _info("recommendation_score", "Recommendation score (NPS)", "NPS", _INCREASE,
           "Net Promoter Score of the 0-10 answers to questions measuring recommendation: the "
           "percentage of promoters (9 or 10) minus the percentage of detractors (0 to 6), "
-          "from -100 to +100. Not shown when it includes confidential responses, unless at "
-          f"least {MIN_GROUP} of them are confidential."),
+          "from -100 to +100. Confidential answers count only in whole blocks of "
+          f"{MIN_GROUP} per question, in the order they came in."),
     _info("goals_reached_pct", "Goals reached", "%", _INCREASE,
           "Development goals marked reached (on or before today), out of all the development "
-          "goals of the mentees in the programme's pairs."),
+          "goals of the mentees in the programme's pairs (not withdrawn)."),
     _info("training_sessions", "Training sessions delivered", "sessions", _INCREASE,
           "The programme's training sessions and workshops that have started, up to today."),
     _info("retention_participants_pct", "Retention of participants", "%", _INCREASE,
@@ -212,7 +218,7 @@ class MetricValue:
 
     ``value`` is None when there is nothing to compute it from, or when it is hidden to
     protect confidential feedback; ``detail`` then says why ("no mentees signed up yet",
-    "hidden: fewer than 5 responses"). Otherwise ``detail`` says what it counts, e.g.
+    "hidden: fewer than 5 confidential answers"). Otherwise ``detail`` says what it counts, e.g.
     "41 of 48 mentees".
     """
 
@@ -262,7 +268,9 @@ class Dashboard:
         metrics: every metric of :data:`METRICS`, by key.
         kpis: the programme's KPIs in their order, each judged against its target.
         checkins_by_month: each month from the first meeting to as of, without gaps.
-        satisfaction_by_month: (month, average or None when hidden or empty, responses).
+        satisfaction_by_month: (month, average, responses): the average of the answers
+            counted in the month (None when there are none), and the responses counted
+            in it or submitted in it and left out (see the module's notes).
         funnel: mentees from signing up to reaching a goal, as (stage, people).
         training_by_topic: (topic, sessions, attendances) of the sessions delivered.
     """
@@ -378,6 +386,19 @@ def _month_buckets(column: Any, first: datetime, last: datetime, as_of: date,
     return whens
 
 
+def _due(session: Session, programme_id: int, as_of: date) -> ColumnElement[bool]:
+    """Whether a check-in of the programme is on or before as of by the date in the
+    meeting's own time zone, as the check-in figures count it."""
+    names = session.scalars(select(Checkin.timezone)
+                            .join(Pairing, Pairing.id == Checkin.pairing_id)
+                            .where(Pairing.programme_id == programme_id).distinct()).all()
+    if not names:
+        return Checkin.scheduled_start < _end_of(as_of)
+    return or_(*(and_(Checkin.timezone == name,
+                      Checkin.scheduled_start < _end_of(as_of, _zone(name)))
+                 for name in names))
+
+
 def _paired(programme_id: int) -> ColumnElement[bool]:
     return and_(Pairing.programme_id == programme_id, Pairing.status != PairingStatus.PROPOSED)
 
@@ -387,6 +408,12 @@ def _mentee_ids(programme_id: int) -> Select[Any]:
     return (select(PairingMember.mentee_id)
             .join(Pairing, Pairing.id == PairingMember.pairing_id)
             .where(_paired(programme_id), PairingMember.mentee_id.is_not(None)))
+
+
+def _eligible_mentee() -> ColumnElement[bool]:
+    """A participant who counts as a mentee: signed up as mentee or both, not withdrawn."""
+    return and_(Participant.status == ParticipantStatus.ACTIVE,
+                Participant.role.in_(_MENTEE_ROLES))
 
 
 def _participant_ids(programme_id: int) -> CompoundSelect[Any]:
@@ -469,13 +496,12 @@ def _people(session: Session, programme_id: int, as_of: date,
     mentees = sum(by_role.get(r, 0) for r in _MENTEE_ROLES)
     held = (select(Checkin.id).where(Checkin.pairing_id == Pairing.id,
                                      Checkin.outcome == CheckinOutcome.HELD,
-                                     Checkin.scheduled_start < _end_of(as_of))
+                                     _due(session, programme_id, as_of))
             .exists())
     member = PairingMember.mentee_id
     # Who counts is tested inside the counts, not in WHERE: given a filter on participant,
     # SQLite (without table statistics) loops over every participant for every pair.
-    eligible = and_(Participant.status == ParticipantStatus.ACTIVE,
-                    Participant.role.in_(_MENTEE_ROLES))
+    eligible = _eligible_mentee()
     matched, in_active, met = session.execute(
         select(func.count(distinct(case((eligible, member)))),
                func.count(distinct(case((and_(eligible,
@@ -627,8 +653,9 @@ def _scaled_answer() -> ColumnElement[float]:
 
 
 def _feedback_months(session: Session, programme_id: int, as_of: date,
-                     measure: str, kinds: Sequence[QuestionKind]) -> Any:
-    """The month bucket of responses to ``measure`` questions, or None if none."""
+                     measure: str, kinds: Sequence[QuestionKind], column: Any) -> Any:
+    """The month bucket of ``column`` (a time between the first and the last response to
+    ``measure`` questions), or None if there are no responses."""
     first, last = session.execute(
         select(func.min(FeedbackResponse.submitted_at), func.max(FeedbackResponse.submitted_at))
         .join(FeedbackAnswer, FeedbackAnswer.response_id == FeedbackResponse.id)
@@ -639,7 +666,7 @@ def _feedback_months(session: Session, programme_id: int, as_of: date,
     ).one()
     if first is None or last is None:
         return None
-    whens = _month_buckets(FeedbackResponse.submitted_at, first, last, as_of, ZoneInfo("UTC"))
+    whens = _month_buckets(column, first, last, as_of, ZoneInfo("UTC"))
     return case(*whens, else_=None) if whens else None
 
 
@@ -658,92 +685,117 @@ _SATISFACTION_KINDS = (QuestionKind.RATING, QuestionKind.SCORE)
 _RECOMMENDATION_KINDS = (QuestionKind.SCORE,)
 
 
-def _suppress(months: dict[int, tuple[int, int]], total_shown: bool) -> set[int]:
-    """Months to hide: each group not allowed on its own, then, when the total is shown,
-    more (smallest first) until the hidden ones together are allowed, so none can be
-    worked out by subtracting the others from the total."""
-    hidden = {m for m, (n, conf) in months.items() if not aggregate_allowed(n, conf)}
-    if not hidden or not total_shown:
-        return hidden
+def _ranked(programme_id: int, measure: str, kinds: Sequence[QuestionKind], as_of: date,
+            *columns: Any) -> Any:
+    """The answers to ``measure`` questions submitted by as of, with ``columns`` and what
+    the block rule needs: ``rank``, each confidential answer's place among its question's
+    confidential answers in the order submitted (submitted_at, then response id), and
+    ``of``, how many there are (see :func:`_counted`)."""
+    group = (FeedbackAnswer.question_id, FeedbackResponse.confidential)
+    return _answers(
+        programme_id, measure, kinds, *columns,
+        FeedbackResponse.id.label("response_id"),
+        FeedbackResponse.confidential.label("confidential"),
+        FeedbackResponse.submitted_at.label("submitted_at"),
+        func.row_number().over(partition_by=group, order_by=(FeedbackResponse.submitted_at,
+                                                             FeedbackResponse.id)).label("rank"),
+        func.count().over(partition_by=group).label("of"),
+    ).where(FeedbackResponse.submitted_at < _end_of(as_of)).subquery()
 
-    def allowed(group: Iterable[int]) -> bool:
-        n = sum(months[m][0] for m in group)
-        return aggregate_allowed(n, sum(months[m][1] for m in group))
 
-    for month in sorted(set(months) - hidden, key=lambda m: (months[m][0], m)):
-        if allowed(hidden):
-            break
-        hidden.add(month)
-    return hidden if allowed(hidden) else set(months)
+def _counted(ranked: Any) -> ColumnElement[bool]:
+    """Whether an answer of :func:`_ranked` counts: every non-confidential one, and the
+    confidential ones in whole blocks of MIN_GROUP per question
+    (:func:`mentordesk.services.feedback.counted_confidential`)."""
+    return or_(ranked.c.confidential.is_(False),
+               ranked.c.rank <= ranked.c.of - ranked.c.of % MIN_GROUP)
+
+
+def _left_out_detail(left: int) -> str:
+    return f"; {left_out_note(left)}" if left else ""
 
 
 def _satisfaction(session: Session, programme_id: int, as_of: date,
                   ) -> tuple[MetricValue, tuple[tuple[date, float | None, int], ...]]:
-    """satisfaction_avg and its months."""
+    """satisfaction_avg and its months.
+
+    A confidential answer counts in the month its block of MIN_GROUP was completed (the
+    month of the block's last answer), so each month differs from the figures as of the
+    month before by whole blocks, as the as-of figures do.
+    """
     key = "satisfaction_avg"
-    bucket = _feedback_months(session, programme_id, as_of, "satisfaction",
-                              _SATISFACTION_KINDS)
-    if bucket is None:
-        return MetricValue(key, None, None, 0, "no satisfaction answers yet"), ()
-    response = FeedbackResponse.id
-    inner = _answers(programme_id, "satisfaction", _SATISFACTION_KINDS,
-                     bucket.label("month"), response.label("response_id"),
-                     FeedbackResponse.confidential.label("confidential"),
-                     _scaled_answer().label("scaled")).subquery()
+    empty = MetricValue(key, None, None, 0, "no satisfaction answers yet"), ()
+    ranked = _ranked(programme_id, "satisfaction", _SATISFACTION_KINDS, as_of,
+                     FeedbackAnswer.question_id.label("question_id"),
+                     _scaled_answer().label("scaled"))
+    counted = _counted(ranked)
+    block = (ranked.c.rank - 1) // MIN_GROUP
+    completed = func.max(ranked.c.submitted_at).over(
+        partition_by=(ranked.c.question_id, ranked.c.confidential, block))
+    placed = select(
+        ranked.c.response_id, ranked.c.scaled, counted.label("counted"),
+        case((and_(ranked.c.confidential.is_(True), counted), completed),
+             else_=ranked.c.submitted_at).label("submitted_at")).subquery()
+    month = _feedback_months(session, programme_id, as_of, "satisfaction",
+                             _SATISFACTION_KINDS, placed.c.submitted_at)
+    if month is None:
+        return empty
+    inner = select(month.label("month"), placed.c.response_id, placed.c.scaled,
+                   placed.c.counted).subquery()
+    yes = inner.c.counted.is_(True)
     rows = session.execute(
-        select(inner.c.month, func.count(), func.sum(inner.c.scaled),
-               func.count(distinct(inner.c.response_id)),
-               func.count(distinct(case((inner.c.confidential.is_(True),
-                                         inner.c.response_id)))))
+        select(inner.c.month, func.count(case((yes, inner.c.response_id))),
+               func.sum(case((yes, inner.c.scaled))),
+               func.count(distinct(case((yes, inner.c.response_id)))),
+               func.count(distinct(case((~yes, inner.c.response_id)))),
+               func.count(case((~yes, inner.c.response_id))),
+               func.count(distinct(inner.c.response_id)))
         .where(inner.c.month.is_not(None)).group_by(inner.c.month)).all()
     if not rows:
-        return MetricValue(key, None, None, 0, "no satisfaction answers yet"), ()
-    sums = {int(m): (int(answers), float(total)) for m, answers, total, _, _ in rows}
-    groups = {int(m): (int(n), int(conf)) for m, _, _, n, conf in rows}
-    responses = sum(n for n, _ in groups.values())
-    confidential = sum(c for _, c in groups.values())
-    shown = aggregate_allowed(responses, confidential)
-    hidden = _suppress(groups, shown)
+        return empty
+    per_month = {int(r[0]): (int(r[1]), float(r[2] or 0), int(r[3]), int(r[4]), int(r[5]),
+                             int(r[6])) for r in rows}
     by_month = []
-    for month in _months(_month_of_key(min(groups)), _month_of_key(max(groups))):
-        k = _month_key(month)
-        n = groups.get(k, (0, 0))[0]
-        answers, total = sums.get(k, (0, 0.0))
-        average = None if k in hidden or not answers else round(total / answers, 2)
-        by_month.append((month, average, n))
-    if not shown:
-        return MetricValue(key, None, None, responses, HIDDEN), tuple(by_month)
-    answers = sum(a for a, _ in sums.values())
-    average = round(sum(t for _, t in sums.values()) / answers, 2)
+    for month_start in _months(_month_of_key(min(per_month)), _month_of_key(max(per_month))):
+        answers, total, *_, responses = per_month.get(_month_key(month_start),
+                                                      (0, 0.0, 0, 0, 0, 0))
+        average = round(total / answers, 2) if answers else None
+        by_month.append((month_start, average, responses))
+    answers = sum(v[0] for v in per_month.values())
+    responses = sum(v[2] for v in per_month.values())
+    left_out = sum(v[4] for v in per_month.values())
+    if not answers:
+        return (MetricValue(key, None, None, sum(v[3] for v in per_month.values()), HIDDEN),
+                tuple(by_month))
+    average = round(sum(v[1] for v in per_month.values()) / answers, 2)
     return (MetricValue(key, average, None, responses,
                         f"{format_metric(average, 'out of 5')} from "
-                        f"{_plural(responses, 'response')}"), tuple(by_month))
+                        f"{_plural(responses, 'response')}{_left_out_detail(left_out)}"),
+            tuple(by_month))
 
 
 def _recommendation(session: Session, programme_id: int, as_of: date) -> MetricValue:
-    """recommendation_score (NPS)."""
+    """recommendation_score (NPS), confidential answers in whole blocks per question."""
     key = "recommendation_score"
-    cutoff = _end_of(as_of)
-    value = FeedbackAnswer.value_number
-    answers, promoters, detractors, responses, confidential = session.execute(
-        _answers(programme_id, "recommendation", _RECOMMENDATION_KINDS,
-                 func.count(FeedbackAnswer.id),
-                 func.count(case((value >= 9, FeedbackAnswer.id))),
-                 func.count(case((value <= 6, FeedbackAnswer.id))),
-                 func.count(distinct(FeedbackResponse.id)),
-                 func.count(distinct(case((FeedbackResponse.confidential.is_(True),
-                                           FeedbackResponse.id)))))
-        .where(FeedbackResponse.submitted_at < cutoff)).one()
-    if not answers:
+    ranked = _ranked(programme_id, "recommendation", _RECOMMENDATION_KINDS, as_of,
+                     FeedbackAnswer.value_number.label("value"))
+    counted = _counted(ranked)
+    value, rid = ranked.c.value, ranked.c.response_id
+    answers, promoters, detractors, left = session.execute(select(
+        func.count(case((counted, rid))),
+        func.count(case((and_(counted, value >= 9), rid))),
+        func.count(case((and_(counted, value <= 6), rid))),
+        func.count(case((~counted, rid))))).one()
+    if not answers and not left:
         return MetricValue(key, None, None, 0, "no recommendation answers yet")
-    if not aggregate_allowed(responses, confidential):
-        return MetricValue(key, None, None, responses, HIDDEN)
+    if not answers:
+        return MetricValue(key, None, None, left, HIDDEN)
     score = round(100.0 * (promoters - detractors) / answers, 1)
     passives = answers - promoters - detractors
     return MetricValue(key, score, promoters - detractors, answers,
                        f"{_plural(promoters, 'promoter')}, {_plural(passives, 'passive')}, "
                        f"{_plural(detractors, 'detractor')} of "
-                       f"{_plural(answers, 'answer')}")
+                       f"{_plural(answers, 'answer')}{_left_out_detail(left)}")
 
 
 def _goals(session: Session, programme_id: int, as_of: date) -> MetricValue:
@@ -751,7 +803,9 @@ def _goals(session: Session, programme_id: int, as_of: date) -> MetricValue:
     total, reached = session.execute(
         select(func.count(DevelopmentGoal.id),
                func.count(case((DevelopmentGoal.achieved_on <= as_of, DevelopmentGoal.id))))
-        .where(DevelopmentGoal.participant_id.in_(_mentee_ids(programme_id)))).one()
+        .join(Participant, Participant.id == DevelopmentGoal.participant_id)
+        .where(DevelopmentGoal.participant_id.in_(_mentee_ids(programme_id)),
+               _eligible_mentee())).one()
     if not total:
         return MetricValue("goals_reached_pct", None, 0, 0,
                            "the programme's mentees have no development goals yet")
@@ -1086,7 +1140,9 @@ def drill_down(session: Session, programme_id: int, metric: str, *,
         for pid, skill, achieved in session.execute(
                 select(DevelopmentGoal.participant_id, Skill.name, DevelopmentGoal.achieved_on)
                 .join(Skill, Skill.id == DevelopmentGoal.skill_id)
-                .where(DevelopmentGoal.participant_id.in_(_mentee_ids(programme_id)))
+                .join(Participant, Participant.id == DevelopmentGoal.participant_id)
+                .where(DevelopmentGoal.participant_id.in_(_mentee_ids(programme_id)),
+                       _eligible_mentee())
                 .order_by(DevelopmentGoal.participant_id, DevelopmentGoal.priority)).all():
             goals[pid].append((skill, achieved if achieved and achieved <= as_of else None))
 

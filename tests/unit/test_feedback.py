@@ -121,14 +121,18 @@ def _write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Pa
 
 
 @pytest.mark.parametrize(("responses", "confidential", "allowed"), [
-    (0, 0, True), (3, 0, True), (4, 4, False), (5, 5, True), (12, 7, True),
-    # Beside rows shown one by one, a small confidential part could be worked out.
-    (5, 1, False), (20, 4, False), (9, 5, True),
+    (0, 0, True), (3, 0, True), (4, 4, False), (5, 5, True), (10, 10, True),
+    # Beside rows shown one by one, a small confidential part could be worked out; and
+    # beside the same figure a day earlier, so could a sixth.
+    (5, 1, False), (20, 4, False), (9, 5, True), (12, 7, False), (6, 6, False),
 ])
-def test_aggregate_allowed_needs_five_confidential_answers(responses: int, confidential: int,
-                                                           allowed: bool) -> None:
+def test_aggregate_allowed_takes_whole_blocks_of_five_confidential_answers(
+        responses: int, confidential: int, allowed: bool) -> None:
     assert MIN_GROUP == 5
     assert aggregate_allowed(responses, confidential) is allowed
+    counted = fb.counted_confidential(confidential)
+    assert counted <= confidential and aggregate_allowed(responses, counted)
+    assert confidential - counted < MIN_GROUP
 
 
 # =========================================================================== templates
@@ -336,7 +340,7 @@ def test_four_confidential_responses_stay_hidden_five_are_shown(setup: dict[str,
     for q in hidden.questions:
         assert q.hidden and q.average is None and q.nps is None and q.distribution is None
         assert q.comments == ()
-    assert hidden.questions[0].reason == "fewer than 5 responses"
+    assert hidden.questions[0].reason == "4 confidential answers left out until there are 5"
     assert hidden.questions[0].answers == 4 and hidden.questions[0].included == 0
 
     _submit(db, setup, 5, 10, "Monthly", ["Confidence"], "no", "SECRET-FIFTH-REMARK",
@@ -360,9 +364,27 @@ def test_few_confidential_answers_are_left_out_of_mixed_aggregates(setup: dict[s
     # Including it would give it away: 5 answers averaging x, minus the 4 one can read.
     assert rating.answers == 5 and rating.confidential == 1 and rating.included == 4
     assert rating.average == pytest.approx(3.75)
-    assert rating.reason == "1 confidential answer left out: fewer than 5"
+    assert rating.reason == "1 confidential answer left out until there are 5"
     assert summary.questions[5].comments == ("More socials please",)
     assert "SECRET" not in repr(summary)
+
+
+def test_a_sixth_confidential_answer_waits_for_its_block(setup: dict[str, Any],
+                                                         db: Any) -> None:
+    # Five confidential answers are shown; a sixth would be the difference of two
+    # summaries a moment apart, so it waits until the next four arrive.
+    for rating in (5, 4, 4, 2, 5):
+        _submit(db, setup, rating, 10, confidential=True)
+    before = _summary(db, setup["form"]).questions[0]
+    _submit(db, setup, 1, 0, confidential=True)
+    after = _summary(db, setup["form"]).questions[0]
+    assert (before.average, before.included, before.reason) == (4.0, 5, "")
+    assert (after.average, after.included, after.confidential) == (4.0, 5, 6)
+    assert after.reason == "1 confidential answer left out until there are 5"
+    for rating in (1, 1, 1, 1):
+        _submit(db, setup, rating, 0, confidential=True)
+    ten = _summary(db, setup["form"]).questions[0]
+    assert (ten.average, ten.included, ten.reason) == (2.5, 10, "")
 
 
 def test_export_never_contains_confidential_rows_or_free_text(setup: dict[str, Any],
@@ -390,7 +412,7 @@ def test_export_never_contains_confidential_rows_or_free_text(setup: dict[str, A
     rating = by_question[f"1. {SATISFIED}"]
     # Four confidential ratings are too few to include: the summary covers the open one.
     assert rating[1:4] == ["5", "1", "5.00"]
-    assert rating[6] == "4 confidential answers left out: fewer than 5"
+    assert rating[6] == "4 confidential answers left out until there are 5"
     assert rows[-1][0].startswith("4 confidential responses are not listed row by row")
     assert _mode(out) & 0o077 == 0
 

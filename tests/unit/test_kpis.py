@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mentordesk.errors import NotFoundError, UserError
 from mentordesk.models import (
@@ -274,38 +274,144 @@ def test_satisfaction_of_four_confidential_responses_stays_hidden_until_a_fifth(
         db: Any, programme: dict[str, int]) -> None:
     d = _dashboard(db, programme)
     hidden = d.metrics["satisfaction_avg"]
-    assert hidden.value is None and hidden.detail == "hidden: fewer than 5 responses"
+    assert hidden.value is None and hidden.detail == "hidden: fewer than 5 confidential answers"
+    assert hidden.denominator == 4
     assert d.satisfaction_by_month == ((date(2027, 2, 1), None, 4),)
     # The KPI tied to it has no data, and says why.
     kpi = next(k for k in d.kpis if k.name == "Satisfaction")
-    assert (kpi.status, kpi.explanation) == ("no_data",
-                                             "No data: hidden: fewer than 5 responses.")
+    assert (kpi.status, kpi.explanation) == (
+        "no_data", "No data: hidden: fewer than 5 confidential answers.")
     with db.Session() as s:
         assert kpis.drill_down(s, programme["programme"], "satisfaction_avg",
                                today=TODAY) == []
     _fifth_satisfaction_response(db, programme)
     d = _dashboard(db, programme)
     shown = d.metrics["satisfaction_avg"]
-    # Answers on 1-5: 2, 4, 5, 5, 3, and 7 out of 10 = 1 + 6 x 4/9 = 3.667;
-    # (19 + 3 + 3.667) / 6 = 3.78, from 5 responses.
-    assert (shown.value, shown.denominator) == (3.78, 5)
-    assert shown.detail == "3.78 out of 5 from 5 responses"
-    # February alone (4 confidential) stays hidden, and so does March: the total minus
-    # March would give February away.
-    assert d.satisfaction_by_month == ((date(2027, 2, 1), None, 4), (date(2027, 3, 1), None, 1))
+    # The pulse's five confidential answers on 1-5 are a whole block: 2, 4, 5, 5, 3 = 3.8.
+    # The survey's 7 out of 10 is its question's only confidential answer: left out.
+    assert (shown.value, shown.denominator) == (3.8, 5)
+    assert shown.detail == ("3.8 out of 5 from 5 responses; 1 confidential answer left out "
+                            "until there are 5")
+    # The block was completed on 2 March: it counts in March, February has nothing left.
+    assert d.satisfaction_by_month == ((date(2027, 3, 1), 3.8, 5),)
     with db.Session() as s:  # respondents of confidential feedback are never listed
         assert kpis.drill_down(s, programme["programme"], "satisfaction_avg",
                                today=TODAY) == []
 
 
-def test_months_shown_when_the_hidden_ones_together_are_enough() -> None:
-    # Months: (responses, confidential). A hidden month of 4 beside a shown one of 1 would
-    # give it away; two hidden months of 3 confidential together are 6, safe.
-    assert kpis._suppress({1: (4, 4), 2: (1, 1)}, True) == {1, 2}
-    assert kpis._suppress({1: (3, 3), 2: (3, 3), 3: (2, 0)}, True) == {1, 2}
-    assert kpis._suppress({1: (6, 6), 2: (2, 0)}, True) == set()
-    # The total hidden too: nothing to subtract from, the open month stays.
-    assert kpis._suppress({1: (4, 4), 2: (6, 0)}, False) == {1}
+def _feedback_programme(session: Any, start: date | None = None) -> tuple[int, list[int]]:
+    """A programme and its forms ``A`` and ``B``, each with one satisfaction rating (1-5)
+    and one recommendation score; returns the programme id and the form ids."""
+    pid = create_programme(session, ProgrammeData(name="Feedback", start_date=start)).id
+    forms = []
+    for title in ("A", "B"):
+        form = FeedbackForm(programme_id=pid, title=title, questions=[
+            FeedbackQuestion(position=1, text="How satisfied?", kind=QuestionKind.RATING,
+                             scale_max=5, measure="satisfaction"),
+            FeedbackQuestion(position=2, text="Recommend?", kind=QuestionKind.SCORE,
+                             measure="recommendation")])
+        session.add(form)
+        session.flush()
+        forms.append(form.id)
+    return pid, forms
+
+
+def _respond(session: Any, form_id: int, when: datetime, rating: int, score: int,
+             confidential: bool) -> None:
+    form = session.get(FeedbackForm, form_id)
+    session.add(FeedbackResponse(form_id=form_id, confidential=confidential, submitted_at=when,
+                                 answers=[FeedbackAnswer(question_id=form.questions[0].id,
+                                                         value_number=rating),
+                                          FeedbackAnswer(question_id=form.questions[1].id,
+                                                         value_number=score)]))
+    session.flush()
+
+
+def test_kpi_beside_the_forms_summaries_gives_no_confidential_answer_away(db: Any) -> None:
+    from mentordesk.services import feedback
+
+    day = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    with db.Session.begin() as s:
+        pid, (a, b) = _feedback_programme(s)
+        for n, (rating, score) in enumerate(((4, 9), (4, 8), (5, 10), (3, 2), (4, 9))):
+            _respond(s, a, day.replace(minute=n), rating, score, confidential=True)
+        _respond(s, b, day.replace(hour=10), 3, 9, confidential=False)
+        _respond(s, b, day.replace(hour=11), 5, 10, confidential=False)
+        _respond(s, b, day.replace(hour=12), 1, 0, confidential=True)  # the secret
+    with db.Session() as s:
+        m = kpis.compute_dashboard(s, pid, today=date(2027, 3, 1)).metrics
+        summary_a = feedback.summarise_form(s, a).questions[0]
+        summary_b = feedback.summarise_form(s, b).questions[0]
+    # A's block of five and B's two open answers; B's confidential one is left out of the
+    # KPI exactly as of B's summary, so the KPI minus what is shown is nothing new.
+    sat = m["satisfaction_avg"]
+    assert (sat.value, sat.denominator) == (4.0, 7)
+    assert sat.detail == ("4 out of 5 from 7 responses; 1 confidential answer left out until "
+                          "there are 5")
+    assert (summary_a.average, summary_a.included) == (4.0, 5)
+    assert (summary_b.average, summary_b.included) == (4.0, 2)
+    assert summary_b.reason == "1 confidential answer left out until there are 5"
+    assert sat.value * 7 == summary_a.average * 5 + 3 + 5
+    nps = m["recommendation_score"]
+    # Counted: 9, 8, 10, 2, 9 and 9, 10: 5 promoters, 1 passive, 1 detractor of 7.
+    assert (nps.numerator, nps.denominator) == (4, 7)
+    assert nps.detail == ("5 promoters, 1 passive, 1 detractor of 7 answers; 1 confidential "
+                          "answer left out until there are 5")
+
+
+def test_figures_of_two_days_differ_by_whole_blocks_of_confidential_answers(db: Any) -> None:
+    with db.Session.begin() as s:
+        pid, (a, _) = _feedback_programme(s)
+        ratings = (4, 4, 5, 3, 4, 2, 1, 1, 1, 1, 5)
+        for n, rating in enumerate(ratings):
+            when = datetime(2027, 3, 1 if n < 5 else 2 if n < 10 else 3, 9, n, tzinfo=UTC)
+            _respond(s, a, when, rating, 0 if rating < 3 else 10, confidential=True)
+
+    def figure(day: int) -> kpis.MetricValue:
+        with db.Session() as s:
+            return kpis.compute_dashboard(s, pid, today=date(2027, 3, day)).metrics[
+                "satisfaction_avg"]
+
+    first, second, third = figure(1), figure(2), figure(3)
+    assert (first.value, first.denominator) == (4.0, 5)
+    # The sixth to tenth answers form the next block only once the tenth is in: the
+    # figures of 1 and 2 March differ by those five, never by one.
+    assert (second.value, second.denominator) == (2.6, 10)  # (20 + 2 + 1 + 1 + 1 + 1) / 10
+    assert (third.value, third.denominator) == (2.6, 10)
+    assert third.detail.endswith("; 1 confidential answer left out until there are 5")
+    with db.Session() as s:  # the sixth alone, as of 1 March at its own time, stays out
+        s.execute(update(FeedbackResponse).where(FeedbackResponse.submitted_at
+                                                 >= datetime(2027, 3, 2, tzinfo=UTC))
+                  .values(submitted_at=datetime(2027, 3, 1, 23, tzinfo=UTC)))
+        only_sixth = kpis.compute_dashboard(s, pid, today=date(2027, 3, 1)).metrics
+        s.rollback()
+    assert only_sixth["satisfaction_avg"].value == 2.6  # now all eleven are on 1 March
+
+
+def test_each_month_is_the_difference_of_two_month_ends(db: Any) -> None:
+    # February: four confidential ratings (5, 5, 5, 1) and an open 2; March: the fifth
+    # confidential one (1) completes the block, and an open 4.
+    with db.Session.begin() as s:
+        pid, (a, _) = _feedback_programme(s)
+        for day, rating, confidential in ((3, 5, True), (4, 5, True), (5, 2, False),
+                                          (6, 5, True), (7, 1, True)):
+            _respond(s, a, datetime(2027, 2, day, 9, tzinfo=UTC), rating, 5, confidential)
+    with db.Session() as s:
+        d = kpis.compute_dashboard(s, pid, today=date(2027, 2, 28))
+    # Only the open answer counts in February; the four confidential ones wait.
+    assert d.metrics["satisfaction_avg"].value == 2.0
+    assert d.satisfaction_by_month == ((date(2027, 2, 1), 2.0, 5),)
+    with db.Session.begin() as s:
+        _respond(s, a, datetime(2027, 3, 2, 9, tzinfo=UTC), 1, 5, True)
+        _respond(s, a, datetime(2027, 3, 3, 9, tzinfo=UTC), 4, 5, False)
+    with db.Session() as s:
+        d = kpis.compute_dashboard(s, pid, today=date(2027, 3, 31))
+    # February keeps its figure (its four confidential answers now count in March, where
+    # their block was completed); March holds the whole block (5, 5, 5, 1, 1) and the open
+    # 4: 21 / 6 = 3.5. No month is a single confidential answer.
+    assert d.satisfaction_by_month == ((date(2027, 2, 1), 2.0, 1), (date(2027, 3, 1), 3.5, 6))
+    total = d.metrics["satisfaction_avg"]
+    assert (total.value, total.denominator) == (round(23 / 7, 2), 7)
 
 
 def test_goals_training_and_funnel(db: Any, programme: dict[str, int]) -> None:
@@ -319,6 +425,34 @@ def test_goals_training_and_funnel(db: Any, programme: dict[str, int]) -> None:
     assert d.training_by_topic == (("Active listening", 1, 2), ("Giving feedback", 1, 3))
     assert d.funnel == (("Mentees signed up", 5), ("Matched", 4), ("In an active pair", 2),
                         ("Met at least once", 3), ("Reached a goal", 2))
+
+
+def test_withdrawn_mentees_goals_are_left_out_like_the_funnel(
+        db: Any, programme: dict[str, int]) -> None:
+    from mentordesk.services.participants import withdraw_participant
+
+    with db.Session.begin() as s:
+        withdraw_participant(s, programme["ben"], on=date(2027, 3, 5))
+    d = _dashboard(db, programme)
+    # Ben (Negotiation, reached) withdrew: Ann 2, Cat 1, Hal 1 = 4 goals, Ann's Python
+    # reached; the funnel leaves him out too.
+    goals = d.metrics["goals_reached_pct"]
+    assert (goals.value, goals.numerator, goals.denominator) == (25.0, 1, 4)
+    assert dict(d.funnel)["Matched"] == 3 and dict(d.funnel)["Reached a goal"] == 1
+    with db.Session() as s:
+        rows = kpis.drill_down(s, programme["programme"], "goals_reached_pct", today=TODAY)
+    assert programme["ben"] not in {r.id for r in rows}
+
+
+def test_met_at_least_once_by_the_date_in_the_meetings_own_time_zone(
+        db: Any, programme: dict[str, int]) -> None:
+    # Fay & Cat's first meeting is 1 Jan 00:30 in Kolkata (31 Dec in UTC); Eli & Ben's is
+    # 31 Jan 20:30 in New York (1 Feb in UTC). Each counts on its own date, as the
+    # check-ins do.
+    assert dict(_dashboard(db, programme, date(2026, 12, 31)).funnel)["Met at least once"] == 0
+    on_31_jan = _dashboard(db, programme, date(2027, 1, 31))
+    assert dict(on_31_jan.funnel)["Met at least once"] == 3  # Ann, Ben and Cat
+    assert on_31_jan.checkins_by_month[-1].held == 4
 
 
 def test_retention_and_promotion_of_participants_against_others(
