@@ -650,7 +650,11 @@ def _erase(session: Session, scope: _Scope) -> None:
     """Erase within the caller's transaction (the database's foreign keys do the rest:
     pairings, memberships, responses, awards and attendance are set to NULL; skills, goals,
     interests, languages, stories and pairing rules are deleted with the person)."""
+    from mentordesk.services.outcomes import forget_employee  # outcomes imports the importer
+
     pid = scope.person.id
+    # Their HR record goes with them, and a later HR file must not bring it back.
+    forget_employee(session, scope.person.email)
     if scope.checkin_note_ids:
         session.execute(update(Checkin).where(Checkin.id.in_(scope.checkin_note_ids))
                         .values(notes=""))

@@ -143,10 +143,22 @@ def test_report_holds_their_hr_record_and_erasure_removes_it(demo: Database) -> 
         report = person_report(s, mentor)
     assert [(o["department"], o["promoted_on"]) for o in report["hr_outcomes"]] == [
         ("Finance", "2026-10-01")]
+    _, email = _identity(demo, mentor)
     erase_participant(demo, mentor)
     with demo.Session() as s:
         assert s.scalar(select(func.count(HrOutcome.id))
                         .where(HrOutcome.participant_id == mentor)) == 0
+    # The next HR file still lists them: they do not come back as another employee.
+    from mentordesk.services.outcomes import employee_key, import_outcomes
+
+    hr = demo.path.parent / "hr.csv"
+    hr.write_text(f"Email,Department,Promotion date\n{email},Finance,2026-10-01\n",
+                  encoding="utf-8")
+    with demo.Session.begin() as s:
+        result = import_outcomes(s, hr)
+        assert s.scalar(select(func.count(HrOutcome.id)).where(
+            HrOutcome.employee_key == employee_key(email))) == 0
+    assert result.added == 0
 
 
 def test_report_says_a_confidential_response_exists_but_not_what_it_says(
