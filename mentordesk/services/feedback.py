@@ -43,7 +43,9 @@ Decisions worth knowing:
   which everyone gave the same answer reveals it, and deleting a counted confidential
   response changes the blocks after it.
 * Survey-tool exports are read with :func:`mentordesk.services.importing.read_source`
-  (encodings, delimiters, XLSX, header row). SurveyMonkey's second header row (the answer
+  (encodings, delimiters, XLSX), the first non-empty row being the header (survey tools
+  always put it first; an XLSX cell merged over a question's options reads as blank, like
+  the CSV's). SurveyMonkey's second header row (the answer
   options under each question) is merged into the column names; each column is matched to
   a question by the similarity of its header to the question's wording (see
   :func:`_similarity`). Values may be written as survey tools write them: "5 - Very
@@ -1244,7 +1246,10 @@ def _shape(headers: Sequence[str]) -> str:
 
 def _read_survey(path: Path, options: SourceOptions, progress: Progress | None,
                  cancelled: Cancelled | None) -> _Survey:
-    table = read_source(Path(path), options, progress, cancelled)
+    # Survey tools always write the header first; guessing it by participant fields would
+    # take a fuller answer row over one with blank cells above a question's options.
+    table = read_source(Path(path), dataclasses.replace(options, header_row="first"),
+                        progress, cancelled)
     shape = _shape(table.headers)
     rows = list(table.rows)
     width = max([len(table.headers), *(len(cells) for _, cells in rows)])

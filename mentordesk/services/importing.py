@@ -71,7 +71,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import ColumnElement, select, true
 
@@ -243,11 +243,18 @@ def unneutralise(cell: str) -> str:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """How to read a file; ``None`` means detect."""
+    """How to read a file; ``None`` means detect.
+
+    ``header_row``: "guess" finds the header among the first rows (by the participant
+    fields it names, else the fullest row); "first" takes the first non-empty row, as
+    survey tools always write it -- their header may have blank cells over a question's
+    answer options, so a fuller answer row would otherwise win.
+    """
 
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    header_row: Literal["guess", "first"] = "guess"
 
 
 @dataclass(frozen=True)
@@ -414,14 +421,17 @@ def _read_csv(path: Path, options: SourceOptions, progress: Progress | None,
         raise UserError("The delimiter must be a single character.")
     total = text.count("\n") + 1
     header_row, headers, rows = _assemble(
-        path, _csv_records(text, delimiter), total, progress, cancelled)
+        path, _csv_records(text, delimiter), total, progress, cancelled,
+        first_is_header=options.header_row == "first")
     return SourceTable(path, "csv", encoding, delimiter, (), None, header_row, headers, rows)
 
 
 def _assemble(path: Path, records: Iterable[tuple[int, Sequence[str]]], total: int,
               progress: Progress | None, cancelled: Cancelled | None,
+              first_is_header: bool = False,
               ) -> tuple[int, tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
-    """Find the header row among the first records, then collect the data rows."""
+    """Find the header row among the first records (the first non-empty one when
+    ``first_is_header``), then collect the data rows."""
     it = iter(records)
     scanned: list[tuple[int, list[str]]] = []
     header_at: int | None = None
@@ -430,13 +440,16 @@ def _assemble(path: Path, records: Iterable[tuple[int, Sequence[str]]], total: i
         if not any(c.strip() for c in clean):
             continue
         scanned.append((number, clean))
-        if _looks_like_header(clean):
+        if first_is_header or _looks_like_header(clean):
             header_at = len(scanned) - 1
             break
         if len(scanned) >= _HEADER_SCAN:
             break
     if not scanned:
         raise UserError(f"{path.name} has no rows.")
+    if first_is_header and sum(1 for c in scanned[0][1] if c.strip()) < 2:
+        raise UserError(f"{path.name} has no header row: its first row names fewer than "
+                        "two columns.")
     if header_at is None:
         widest = max(sum(1 for c in cells if c.strip()) for _, cells in scanned)
         header_at = next(i for i, (_, cells) in enumerate(scanned)
@@ -598,8 +611,9 @@ def _read_xlsx(path: Path, options: SourceOptions, progress: Progress | None,
                            for n, row in enumerate(ws.iter_rows(min_row=1, values_only=True),
                                                    start=1))
                 try:
-                    header_row, headers, rows = _assemble(path, records, 0, progress,
-                                                          cancelled)
+                    header_row, headers, rows = _assemble(
+                        path, records, 0, progress, cancelled,
+                        first_is_header=options.header_row == "first")
                 except UserError as exc:
                     if options.sheet is None and "has no rows" in exc.message:
                         continue  # an empty sheet: try the next one

@@ -652,6 +652,59 @@ def test_microsoft_forms_xlsx_imports_the_same(setup: dict[str, Any], db: Any,
         assert {a.value_text for a in response.answers} >= {"Confidence", "yes", "Good"}
 
 
+_SM_BARE = ["Respondent ID", "Collector ID", "Start Date", "End Date", SATISFIED, TOPICS,
+            "", "", ""]
+_SM_BARE_OPTIONS = ["", "", "", "", "Response", "Career", "Leadership", "Confidence",
+                    "Networking, events"]
+_SM_BARE_ROWS = [
+    ["114001", "431234567", "03/05/2024 09:12:33", "03/05/2024 09:15:01", "4", "Career",
+     "Leadership", "Confidence", "Networking, events"],
+    ["114002", "431234567", "04/05/2024 10:00:00", "04/05/2024 10:02:00", "5", "Career",
+     "", "Confidence", "Networking, events"],
+]
+
+
+def _check_bare_surveymonkey(db: Any, setup: dict[str, Any], path: Path) -> None:
+    q = setup["q"]
+    preview = _preview(db, setup["form"], path)
+    assert (preview.shape, preview.header_rows) == ("surveymonkey", 2)
+    assert preview.mapping == {
+        "Respondent ID": "response_id", "Collector ID": IGNORE, "Start Date": IGNORE,
+        "End Date": SUBMITTED, SATISFIED: q[0], f"{TOPICS} / Career": q[3],
+        f"{TOPICS} / Leadership": q[3], f"{TOPICS} / Confidence": q[3],
+        f"{TOPICS} / Networking, events": q[3]}
+    result = _import(db, setup["form"], path)
+    assert (result.imported, result.problems) == (2, ())
+    summary = _summary(db, setup["form"])
+    assert summary.questions[3].distribution == (("Career", 2), ("Leadership", 1),
+                                                 ("Confidence", 2), ("Networking, events", 2))
+
+
+def test_surveymonkey_csv_without_name_or_email_takes_the_first_row_as_header(
+        setup: dict[str, Any], db: Any, tmp_path: Path) -> None:
+    # No participant column to recognise the header by, and blank cells over the options:
+    # every answer row is fuller than the header.
+    path = _write_csv(tmp_path / "sm.csv", [_SM_BARE, _SM_BARE_OPTIONS, *_SM_BARE_ROWS])
+    _check_bare_surveymonkey(db, setup, path)
+
+
+def test_surveymonkey_xlsx_with_merged_question_cells(setup: dict[str, Any], db: Any,
+                                                      tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (_SM_BARE, _SM_BARE_OPTIONS, *_SM_BARE_ROWS):
+        sheet.append([cell or None for cell in row])
+    sheet.merge_cells("F1:I1")  # the question over its four options
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}1:{column}2")
+    path = tmp_path / "sm.xlsx"
+    book.save(path)
+    _check_bare_surveymonkey(db, setup, path)
+
+
 def test_google_forms_export_with_question_numbers_and_wordings(setup: dict[str, Any],
                                                                 db: Any,
                                                                 tmp_path: Path) -> None:
