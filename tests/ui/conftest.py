@@ -92,6 +92,13 @@ def window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
 
 
 @pytest.fixture
+def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
+    """The main window on the demo database, closed and opened again read-only."""
+    demo_db.close(backup=False)
+    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
+
+
+@pytest.fixture
 def empty_window(qtbot: QtBot, fresh_db: Database, settings: QSettings) -> MainWindow:
     """The main window on an empty database."""
     return make_window(qtbot, fresh_db, settings)

@@ -22,7 +22,7 @@ from mentordesk.services import checkins
 from mentordesk.services.checkins import CheckinRow, Schedule
 from mentordesk.services.pairing import list_pairings, lock_pair, publish_pairings
 from mentordesk.services.participants import ParticipantData, add_participant
-from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
+from mentordesk.services.programmes import ProgrammeData, create_programme
 from mentordesk.ui.dialogs.checkin_dialogs import to_qdate, to_qtime
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.qtmodels.checkins import (
@@ -40,23 +40,14 @@ from mentordesk.ui.qtmodels.checkins import (
     step_period,
 )
 from mentordesk.ui.views.checkins_view import CheckinsView
-from tests.ui.helpers import expect, make_window, wait_for
+from tests.ui.helpers import click, expect, make_window, programme_id, show_area, wait_for
 
 LONDON = "Europe/London"
 TODAY = date.today()
 
 
 def checkins_view(window: MainWindow) -> CheckinsView:
-    view = window.show_area("checkins")
-    assert isinstance(view, CheckinsView)
-    return view
-
-
-def programme_id(db: Database) -> int:
-    with db.Session() as session:
-        programme = current_programme(session)
-    assert programme is not None
-    return programme.id
+    return show_area(window, "checkins", CheckinsView)
 
 
 def meetings(db: Database, start: date, end: date) -> list[CheckinRow]:
@@ -72,10 +63,6 @@ def meeting(db: Database, checkin_id: int) -> CheckinRow:
 def shown(view: CheckinsView) -> list[int]:
     """The meetings the agenda shows, in its order."""
     return [view.proxy.index(r, 0).data(Role.ID) for r in range(view.proxy.rowCount())]
-
-
-def click(qtbot: QtBot, button: object) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
 
 
 def show_meeting(view: CheckinsView, row: CheckinRow) -> None:
@@ -639,12 +626,6 @@ def test_export_writes_the_invitations_into_the_chosen_folder(
 
 
 # --------------------------------------------------------------------------- states
-
-
-@pytest.fixture
-def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
-    demo_db.close(backup=False)
-    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
 
 
 def test_read_only_shows_the_agenda_but_changes_nothing(read_only_window: MainWindow,

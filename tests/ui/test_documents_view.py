@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QRadioButton
@@ -49,7 +49,7 @@ from mentordesk.services.documents.handbooks import (
 from mentordesk.services.documents.wording import AUDIENCE_LABELS, long_date
 from mentordesk.services.pairing import list_pairings
 from mentordesk.services.participants import ParticipantFilter, list_participants
-from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
+from mentordesk.services.programmes import ProgrammeData, create_programme
 from mentordesk.ui.dialogs.form_import_dialog import FormImportsTableModel, summary_text
 from mentordesk.ui.dialogs.handbook_text_dialog import (
     PLACEHOLDER_MEANINGS,
@@ -76,20 +76,11 @@ from mentordesk.ui.views.documents_view import (
     PreviewOutdatedError,
     person_choices,
 )
-from tests.ui.helpers import expect, make_window, wait_for
+from tests.ui.helpers import expect, programme_id, show_area, wait_for
 
 
 def documents(window: MainWindow) -> DocumentsView:
-    view = window.show_area("documents")
-    assert isinstance(view, DocumentsView)
-    return view
-
-
-def programme_id(db: Database) -> int:
-    with db.Session() as session:
-        programme = current_programme(session)
-    assert programme is not None
-    return programme.id
+    return show_area(window, "documents", DocumentsView)
 
 
 def recipients(db: Database, request: CertificateRequest) -> list[str]:
@@ -130,12 +121,6 @@ def choose_pdf(prompts: SimpleNamespace) -> Callable[[Path | None], object]:
         return prompts.choose_pdf_path
 
     return answer
-
-
-@pytest.fixture
-def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
-    demo_db.close(backup=False)
-    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
 
 
 # --------------------------------------------------------------------------- models

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
-from PySide6.QtWidgets import QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -34,7 +33,7 @@ from mentordesk.services.feedback import (
     summarise_form,
 )
 from mentordesk.services.participants import ParticipantData, add_participant
-from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
+from mentordesk.services.programmes import ProgrammeData, create_programme
 from mentordesk.ui.dialogs.form_designer_dialog import FormDesignerDialog
 from mentordesk.ui.dialogs.response_dialog import ResponseDialog, ScaleInput, TicksInput
 from mentordesk.ui.dialogs.survey_import_dialog import SurveyImportDialog
@@ -53,7 +52,7 @@ from mentordesk.ui.qtmodels.feedback import (
     comments_of,
 )
 from mentordesk.ui.views.feedback_view import FeedbackView
-from tests.ui.helpers import expect, make_window, wait_for
+from tests.ui.helpers import click, expect, make_window, programme_id, show_area, wait_for
 
 RATING = "How satisfied are you with the programme?"
 SCORE = "How likely are you to recommend mentoring to a colleague?"
@@ -62,21 +61,8 @@ HELPED = "What has helped you most?"
 COMMENT = "Anything else you would like to tell us?"
 
 
-def click(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
-
-
 def feedback_view(window: MainWindow) -> FeedbackView:
-    view = window.show_area("feedback")
-    assert isinstance(view, FeedbackView)
-    return view
-
-
-def programme_id(db: Database) -> int:
-    with db.Session() as session:
-        programme = current_programme(session)
-    assert programme is not None
-    return programme.id
+    return show_area(window, "feedback", FeedbackView)
 
 
 def forms(db: Database) -> list[FormRecord]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +21,7 @@ from mentordesk.services.pairing import (
     load_pool,
     supply_and_demand,
 )
-from mentordesk.services.programmes import ProgrammeData, create_programme, current_programme
+from mentordesk.services.programmes import ProgrammeData, create_programme
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.qtmodels.pairings import (
     MentorChoicesTableModel,
@@ -36,20 +36,11 @@ from mentordesk.ui.qtmodels.pairings import (
     preview_rows,
 )
 from mentordesk.ui.views.pairing_view import PairingView
-from tests.ui.helpers import expect, make_window, wait_for
+from tests.ui.helpers import click, expect, programme_id, show_area, wait_for
 
 
 def pairing_view(window: MainWindow) -> PairingView:
-    view = window.show_area("pairing")
-    assert isinstance(view, PairingView)
-    return view
-
-
-def programme_id(db: Database) -> int:
-    with db.Session() as session:
-        programme = current_programme(session)
-    assert programme is not None
-    return programme.id
+    return show_area(window, "pairing", PairingView)
 
 
 def saved(db: Database) -> list[PairingRow]:
@@ -79,10 +70,6 @@ def select_first(view: PairingView, status: PairingStatus = PairingStatus.PROPOS
                 return pairing
             skip -= 1
     raise AssertionError(f"no {status} pairing shown")
-
-
-def click(qtbot: QtBot, button: object) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
 
 
 # --------------------------------------------------------------------------- models
@@ -426,12 +413,6 @@ def test_supply_and_demand_opens_the_report(window: MainWindow) -> None:
     assert "62</b> mentees" in dialog.summary.text()
     assert dialog.model.rowCount() > 5
     dialog.reject()
-
-
-@pytest.fixture
-def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
-    demo_db.close(backup=False)
-    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
 
 
 def test_read_only_shows_the_board_but_changes_nothing(qtbot: QtBot,

@@ -10,8 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -25,7 +24,7 @@ from mentordesk.ui.dialogs.export_dialog import CsvFormatDialog
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.prompts import ExportTarget
 from mentordesk.ui.views.participants_view import ParticipantsView
-from tests.ui.helpers import expect, make_window, wait_for
+from tests.ui.helpers import expect, wait_for
 
 
 def participants_view(window: MainWindow) -> ParticipantsView:
@@ -276,12 +275,6 @@ def test_restoring_a_backup_erases_again_whoever_was_erased_since(
     assert report["participant"]["email"] not in emails and len(emails) == 79
     view = participants_view(window)
     assert view.model.rowCount() == 79
-
-
-@pytest.fixture
-def read_only_window(qtbot: QtBot, demo_db: Database, settings: QSettings) -> MainWindow:
-    demo_db.close(backup=False)
-    return make_window(qtbot, Database.open(demo_db.path, read_only=True), settings)
 
 
 def test_read_only_database_can_be_read_and_exported_but_not_changed(
