@@ -130,19 +130,17 @@ def choose_backup(parent: QWidget | None, backups: Sequence[BackupInfo]) -> Back
         dialog.deleteLater()
 
 
-def choose_import_file(parent: QWidget | None, start_dir: Path) -> Path | None:
+def choose_import_file(parent: QWidget | None, start_dir: Path,
+                       title: str = "Import participants") -> Path | None:
     """Ask which CSV or XLSX file to import; None if the user cancelled."""
-    name, _filter = QFileDialog.getOpenFileName(parent, "Import participants", str(start_dir),
-                                                IMPORT_FILTER)
+    name, _filter = QFileDialog.getOpenFileName(parent, title, str(start_dir), IMPORT_FILTER)
     return Path(name) if name else None
 
 
 def choose_survey_file(parent: QWidget | None, start_dir: Path) -> Path | None:
     """Ask which survey tool's export (CSV or XLSX) to import responses from; None if
     cancelled."""
-    name, _filter = QFileDialog.getOpenFileName(parent, "Import survey results",
-                                                str(start_dir), IMPORT_FILTER)
-    return Path(name) if name else None
+    return choose_import_file(parent, start_dir, "Import survey results")
 
 
 def choose_export_target(parent: QWidget | None, start_dir: Path,

@@ -1187,7 +1187,7 @@ class KpisView(AreaView):
         if not self.writable or self.db is None or self.tasks is None \
                 or self.import_dialog is not None:
             return None
-        path = prompts.choose_import_file(self, self._start_dir())
+        path = prompts.choose_import_file(self, self._start_dir(), "Import HR outcomes")
         if path is None:
             return None
         self._last_dir = path.parent
