@@ -269,7 +269,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             record = feedback.get_form(session, form_id)
             mapping = _overrides(args.map, record)
             preview = feedback.preview_survey(session, form_id, path, mapping=mapping,
-                                              options=options)
+                                              options=options,
+                                              day_first=not args.month_first)
         if not args.dry_run and preview.importable:
             if db.read_only:
                 raise UserError("The database is open read-only; nothing was imported.")
@@ -277,7 +278,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             with db.Session.begin() as session:
                 result = feedback.import_survey(session, form_id, path, mapping=mapping,
                                                 confidential=args.confidential,
-                                                options=options)
+                                                options=options,
+                                                day_first=not args.month_first)
     if args.json:
         table = preview.table
         _cli()._print_json({
@@ -383,6 +385,9 @@ def register(leaf: Callable[..., argparse.ArgumentParser],
                         "whole blocks of 5 confidential answers to a question, their free "
                         "text never shown")
     _cli()._add_source_options(p)
+    p.add_argument("--month-first", action="store_true",
+                   help="submission times written with numbers only are month first "
+                        "(03/31/2026 14:31); the default is day first (31/03/2026 14:31)")
     p.add_argument("--dry-run", action="store_true", help="show the preview; write nothing")
 
     p = with_programme(leaf(group, "summary", cmd_summary,

@@ -51,6 +51,9 @@ Decisions worth knowing:
   :func:`_similarity`). Values may be written as survey tools write them: "5 - Very
   satisfied", "Strongly agree" on a five-point rating, "10 - Extremely likely", "4/5";
   choices in any case; tick boxes joined by ";" or ",", or one column per option.
+  Submission times are read as the HR outcomes import reads dates (day first unless told
+  otherwise: "31/03/2026 14:31:07", "3/5/26 14:31"), with a time and a zone label; one
+  that cannot be read is a problem of its row, never replaced by the time of the import.
 * A survey row is a duplicate -- not stored again -- when a response already holds the same
   respondent email and answers (without an email: the same answers with the same response
   id or time, when the file has one). Rows with a problem are refused; the others are
@@ -102,6 +105,7 @@ from mentordesk.services.importing import (
     guess_mapping,
     read_source,
 )
+from mentordesk.services.outcomes import parse_hr_date
 from mentordesk.services.pairing import pairing_of
 from mentordesk.services.validation import MAX_TEXT, check_email, check_length
 
@@ -1608,37 +1612,61 @@ def _read_cells(q: _Question, cells: Sequence[str], scale: tuple[str, ...] | Non
     return text, None
 
 
-_TIME_FORMATS = ("%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                 "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
 _ZONE_LABEL = re.compile(r"\s*(?:GMT|UTC)\s*(?P<sign>[+-])?(?P<h>\d{1,2})?(?::?(?P<m>\d{2}))?\s*$",
                          re.I)
+_CLOCK = re.compile(r"^(?P<date>.*?\d)(?:\s*,\s*|\s+|T)(?P<h>\d{1,2}):(?P<m>\d{2})"
+                    r"(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6})\d*)?)?"
+                    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?$")
+_SERIAL_TIME = re.compile(r"^\d{5}(?:\.\d+)?$")
 
 
-def _parse_time(text: str) -> datetime | None:
-    """When a row was submitted, as UTC: ISO times, Google Forms' "2024/03/05 2:31:07 PM
-    GMT+1" and SurveyMonkey's "03/05/2024 02:31:07 PM". A time without a zone is taken
-    as UTC. None when the text is none of these."""
+def _parse_time(text: str, *, day_first: bool = True) -> datetime | None:
+    """When a row was submitted, as UTC; None for an empty cell.
+
+    ISO times ("2024-03-05 14:05:40", with or without an offset); a date as the HR
+    outcomes import reads it (:func:`mentordesk.services.outcomes.parse_hr_date`: day
+    first unless ``day_first`` is False, two-digit years, month names) followed by a time
+    ("14:31", "2:31:07 PM"), and a zone label as Google Forms writes it ("GMT+1"); an
+    Excel serial number with a fraction of a day. A time without a zone is taken as UTC.
+
+    Raises:
+        ValueError: the text is none of these, with the reason in words.
+    """
     from datetime import timedelta, timezone
 
-    text = text.strip()
+    text = " ".join(text.split())
+    if not text:
+        return None
     zone = None
     label = _ZONE_LABEL.search(text)
     if label and label.start() > 0:
         offset = timedelta(hours=int(label["h"] or 0), minutes=int(label["m"] or 0))
         zone = timezone(-offset if label["sign"] == "-" else offset)
         text = text[:label.start()]
+    value: datetime | None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         value = None
-        for fmt in _TIME_FORMATS:
-            try:
-                value = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
+    if value is None and _SERIAL_TIME.match(text):
+        value = datetime(1899, 12, 30) + timedelta(days=float(text))
     if value is None:
-        return None
+        clock = _CLOCK.match(text)
+        day = parse_hr_date(clock["date"] if clock else text, day_first=day_first)
+        if day is None:
+            return None
+        hour = minute = second = micro = 0
+        if clock:
+            hour, minute = int(clock["h"]), int(clock["m"])
+            second = int(clock["s"] or 0)
+            micro = int((clock["f"] or "0").ljust(6, "0"))
+            if clock["ampm"]:
+                if not 1 <= hour <= 12:
+                    raise ValueError(f"'{text}' is not a time of day ({hour} with AM/PM)")
+                hour = hour % 12 + (12 if clock["ampm"][0] in "Pp" else 0)
+            if hour > 23 or minute > 59 or second > 59:
+                raise ValueError(f"'{text}' is not a time of day")
+        value = datetime(day.year, day.month, day.day, hour, minute, second, micro)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone or UTC)
     return value.astimezone(UTC)
@@ -1678,7 +1706,7 @@ def _digest(form_id: int, email: str, key: str, answers: Mapping[int, _Answer]) 
 
 def _plan(session: Session, form_id: int, path: Path, mapping: Mapping[str, Target] | None,
           options: SourceOptions | None, progress: Progress | None,
-          cancelled: Cancelled | None) -> _Plan:
+          cancelled: Cancelled | None, day_first: bool = True) -> _Plan:
     form = _load_form(session, form_id)
     questions = _questions(form)
     by_id = {q.id: q for q in questions}
@@ -1715,7 +1743,11 @@ def _plan(session: Session, form_id: int, path: Path, mapping: Mapping[str, Targ
                     email = ""
         submitted = None
         if SUBMITTED in columns_of:
-            submitted = _parse_time(cells_of(cells, SUBMITTED)[0])
+            try:
+                submitted = _parse_time(cells_of(cells, SUBMITTED)[0], day_first=day_first)
+            except ValueError as exc:
+                problems.append(Problem(line, columns_of[SUBMITTED][0].header,
+                                        f"the time it was submitted cannot be read: {exc}"))
         key = _one_line(cells_of(cells, key_target)[0]) if key_target in columns_of else ""
         answers: dict[int, _Answer] = {}
         for q in questions:
@@ -1775,26 +1807,32 @@ def _plan(session: Session, form_id: int, path: Path, mapping: Mapping[str, Targ
 def preview_survey(session: Session, form_id: int, path: Path, *,
                    mapping: Mapping[str, Target] | None = None,
                    options: SourceOptions | None = None, progress: Progress | None = None,
-                   cancelled: Cancelled | None = None) -> SurveyPreview:
+                   cancelled: Cancelled | None = None, day_first: bool = True,
+                   ) -> SurveyPreview:
     """What importing a survey tool's export (CSV or XLSX) into the form would do; writes
     nothing. ``mapping`` (header -> question id, :data:`EMAIL`, :data:`SUBMITTED`,
     :data:`RESPONSE_ID` or :data:`IGNORE`) overrides the suggested mapping column by
-    column. Raises :class:`UserError` for a file that cannot be read or a mapping that
-    cannot be used."""
-    return _plan(session, form_id, path, mapping, options, progress, cancelled).preview
+    column. A submission time written with numbers only is read day first ("31/03/2026
+    14:31"), or month first when ``day_first`` is False; a time that cannot be read is a
+    problem of its row. Raises :class:`UserError` for a file that cannot be read or a
+    mapping that cannot be used."""
+    return _plan(session, form_id, path, mapping, options, progress, cancelled,
+                 day_first).preview
 
 
 def import_survey(session: Session, form_id: int, path: Path, *,
                   mapping: Mapping[str, Target] | None = None, confidential: bool = False,
                   options: SourceOptions | None = None, progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> SurveyImportResult:
+                  cancelled: Cancelled | None = None,
+                  day_first: bool = True) -> SurveyImportResult:
     """Store each row of a survey export as a response (source "csv"), in ``session``.
 
     Rows with a problem are refused and rows already stored are skipped (see
     :func:`preview_survey`); the rest are stored together -- the caller's transaction
-    commits them all or none. ``confidential`` marks every stored response confidential.
+    commits them all or none. ``confidential`` marks every stored response confidential;
+    ``day_first`` is as for :func:`preview_survey`.
     """
-    plan = _plan(session, form_id, path, mapping, options, progress, cancelled)
+    plan = _plan(session, form_id, path, mapping, options, progress, cancelled, day_first)
     form = _load_form(session, form_id)
     pairings: dict[int, int | None] = {}
     ids: list[int] = []

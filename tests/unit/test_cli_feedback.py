@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,29 @@ def test_confidential_imports_stay_hidden_and_out_of_exports(run: Runner,
     assert "SECRET" not in text and "3.00" in text
     code, out, _ = run("feedback", "summary", str(form["id"]), "--json")
     assert "SECRET" not in out
+
+
+def test_submission_times_day_first_unless_month_first(run: Runner, db_path: Path,
+                                                      tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from mentordesk.db import Database
+    from mentordesk.models import FeedbackResponse
+
+    form = _form(run, "mentee_satisfaction")
+    uk = _google(tmp_path / "uk.csv", ["31/03/2027 14:31:07", "", "5", "9", "", ""],
+                 ["3/5/27 14:31", "", "4", "8", "", ""])
+    code, out, _ = run("feedback", "import", str(uk), "--form", str(form["id"]),
+                       "--month-first", "--dry-run")
+    # Month first, 31/03 has no month 31: the row is refused, not stored at import time.
+    assert code == 1 and "cannot be read: '31/03/2027' is not a month/day/year date" in out
+    assert run("feedback", "import", str(uk), "--form", str(form["id"]))[0] == 0
+    db = Database.open(db_path)
+    try:
+        with db.Session() as s:
+            times = s.scalars(select(FeedbackResponse.submitted_at)
+                              .order_by(FeedbackResponse.id)).all()
+    finally:
+        db.close(backup=False)
+    assert [t.replace(tzinfo=None) for t in times] == [datetime(2027, 3, 31, 14, 31, 7),
+                                                       datetime(2027, 5, 3, 14, 31)]

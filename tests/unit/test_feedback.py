@@ -705,6 +705,46 @@ def test_surveymonkey_xlsx_with_merged_question_cells(setup: dict[str, Any], db:
     _check_bare_surveymonkey(db, setup, path)
 
 
+@pytest.mark.parametrize(("text", "day_first", "expected"), [
+    ("31/03/2026 14:31:07", True, datetime(2026, 3, 31, 14, 31, 7)),  # Google Forms, UK
+    ("3/5/26 14:31", True, datetime(2026, 5, 3, 14, 31)),
+    ("3/5/26 14:31", False, datetime(2026, 3, 5, 14, 31)),
+    ("03/05/2024 02:31:07 PM", False, datetime(2024, 3, 5, 14, 31, 7)),  # SurveyMonkey, US
+    ("2024/03/05 2:31:07 PM GMT+1", True, datetime(2024, 3, 5, 13, 31, 7)),
+    ("2024/03/05 12:05:00 AM", True, datetime(2024, 3, 5, 0, 5)),
+    ("2024-03-05 14:05:40", True, datetime(2024, 3, 5, 14, 5, 40)),
+    ("2024-03-05T14:05:40+02:00", True, datetime(2024, 3, 5, 12, 5, 40)),
+    ("5 March 2024 09:00", True, datetime(2024, 3, 5, 9, 0)),
+    ("Mar 5, 2024", True, datetime(2024, 3, 5)),
+    ("45356.5", True, datetime(2024, 3, 5, 12, 0)),  # Excel's serial number
+])
+def test_submission_times_are_read_like_hr_dates(text: str, day_first: bool,
+                                                 expected: datetime) -> None:
+    assert fb._parse_time(text, day_first=day_first) == expected.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["31/03/2026 14:31", "yesterday", "2024-03-05 25:00",
+                                  "2024/03/05 13:00 PM", "32/01/2026 10:00"])
+def test_unreadable_submission_times_say_why(text: str) -> None:
+    with pytest.raises(ValueError, match="not"):
+        fb._parse_time(text, day_first=text.startswith("31/03") is False)
+
+
+def test_a_submission_time_that_cannot_be_read_refuses_its_row(
+        setup: dict[str, Any], db: Any, tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "uk.csv", [
+        ["Timestamp", SATISFIED], ["31/03/2026 14:31:07", "4"], ["03/31/2026 09:00", "5"],
+        ["", "3"]])
+    preview = _preview(db, setup["form"], path)
+    assert [(r.row, r.status) for r in preview.rows] == [
+        (2, "import"), (3, "refused"), (4, "import")]
+    assert preview.problems[0].column == "Timestamp"
+    assert preview.problems[0].reason == (
+        "the time it was submitted cannot be read: '03/31/2026' is not a day/month/year "
+        "date (is the file written month first?)")
+    assert (_import(db, setup["form"], path, day_first=False).skipped_rows) == (2,)
+
+
 def test_google_forms_export_with_question_numbers_and_wordings(setup: dict[str, Any],
                                                                 db: Any,
                                                                 tmp_path: Path) -> None:
