@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
 
 from mentordesk import APP_NAME
 from mentordesk.errors import UserError
@@ -97,6 +98,22 @@ class AreaView(QWidget):
         except UserError as exc:
             self.report_failure(exc)
             return None
+
+    def _open(self, dialog: QDialog, attribute: str) -> None:
+        """Show ``dialog`` window-modal, kept in ``attribute`` until it closes."""
+        setattr(self, attribute, dialog)
+        dialog.finished.connect(partial(self._on_opened_dialog_finished, attribute))
+        dialog.open()
+
+    def _on_opened_dialog_finished(self, attribute: str, _result: int = 0) -> None:
+        dialog = getattr(self, attribute)
+        setattr(self, attribute, None)
+        if dialog is not None:
+            dispose = getattr(dialog, "dispose", None)
+            if callable(dispose):
+                dispose()  # deletes it once its background work has ended
+            else:
+                dialog.deleteLater()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

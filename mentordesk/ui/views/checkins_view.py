@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -1187,14 +1186,3 @@ class CheckinsView(AreaView):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog: QDialog, attribute: str) -> None:
-        """Show ``dialog`` window-modal, kept in ``attribute`` until it closes."""
-        setattr(self, attribute, dialog)
-        dialog.finished.connect(partial(self._on_dialog_finished, attribute))
-        dialog.open()
-
-    def _on_dialog_finished(self, attribute: str, _result: int = 0) -> None:
-        dialog = getattr(self, attribute)
-        setattr(self, attribute, None)
-        if dialog is not None:
-            dialog.deleteLater()

@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -1855,17 +1854,6 @@ class DocumentsView(AreaView):
 
     # ------------------------------------------------------------------ dialogs
 
-    def _open(self, dialog: QDialog, attribute: str) -> None:
-        """Show ``dialog`` window-modal, kept in ``attribute`` until it closes."""
-        setattr(self, attribute, dialog)
-        dialog.finished.connect(partial(self._on_dialog_finished, attribute))
-        dialog.open()
-
-    def _on_dialog_finished(self, attribute: str, _result: int = 0) -> None:
-        dialog = getattr(self, attribute)
-        setattr(self, attribute, None)
-        if dialog is not None:
-            dialog.deleteLater()
 
 
 def _pdf_name(stem: str) -> str:

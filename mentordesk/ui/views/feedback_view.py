@@ -836,19 +836,9 @@ class FeedbackView(AreaView):
     # ------------------------------------------------------------------ dialogs
 
     def _open(self, dialog: QDialog, attribute: str) -> None:
-        """Show ``dialog`` window-modal, kept in ``attribute`` until it closes."""
-        setattr(self, attribute, dialog)
-        dialog.finished.connect(partial(self._on_dialog_finished, attribute))
+        super()._open(dialog, attribute)
         self._update_actions()
-        dialog.open()
 
-    def _on_dialog_finished(self, attribute: str, _result: int = 0) -> None:
-        dialog = getattr(self, attribute)
-        setattr(self, attribute, None)
-        if dialog is not None:
-            dispose = getattr(dialog, "dispose", None)
-            if callable(dispose):
-                dispose()  # once its background work has ended
-            else:
-                dialog.deleteLater()
+    def _on_opened_dialog_finished(self, attribute: str, _result: int = 0) -> None:
+        super()._on_opened_dialog_finished(attribute, _result)
         self._update_actions()
