@@ -34,7 +34,7 @@ from mentordesk.services.documents.kpi_report import nice_scale
 from mentordesk.services.documents.wording import month_label, number
 from mentordesk.services.kpis import MonthCheckins
 
-HIDDEN_SERIES = "Hidden: fewer than 5 responses"
+HIDDEN_SERIES = "Hidden: fewer than 5 confidential answers"
 
 
 @dataclass(frozen=True)

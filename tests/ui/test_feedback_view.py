@@ -440,7 +440,7 @@ def test_a_confidential_group_shows_only_from_five(qtbot: QtBot, pilot_window: M
             submit_response(s, survey_form.id, answer(survey_form, rating, comment="SECRET"),
                             confidential=True)
     view = feedback_view(pilot_window)
-    assert result(view, 1) == "Hidden: fewer than 5 responses"
+    assert result(view, 1) == "Hidden: 4 confidential answers left out until there are 5"
     assert view.summary_model.index(0, SummaryColumn.DISTRIBUTION).data(
         Role.DISTRIBUTION) is None
     assert view.summary_model.index(0, SummaryColumn.ANSWERS).data() == "4 (4 confidential)"
@@ -462,7 +462,7 @@ def test_a_confidential_group_shows_only_from_five(qtbot: QtBot, pilot_window: M
         Role.DISTRIBUTION) == (("1", 0), ("2", 1), ("3", 1), ("4", 1), ("5", 2))
     assert view.comments_model.rowCount() == 0  # confidential comments: never
     # A score answered once, confidentially, stays hidden.
-    assert result(view, 2) == "Hidden: fewer than 5 responses"
+    assert result(view, 2) == "Hidden: 1 confidential answer left out until there are 5"
 
 
 # --------------------------------------------------------------------------- import, export

@@ -61,7 +61,7 @@ def test_kpis_json_with_exact_figures(spring: Runner) -> None:
     assert metrics["matched_pct"]["value"] == 80.0
     assert metrics["recommendation_score"]["shown"] == "+20"
     assert metrics["satisfaction_avg"]["value"] is None
-    assert metrics["satisfaction_avg"]["detail"] == "hidden: fewer than 5 responses"
+    assert metrics["satisfaction_avg"]["detail"] == "hidden: fewer than 5 confidential answers"
     assert metrics["retention_participants_pct"]["value"] == 80.0
     assert metrics["retention_others_pct"]["value"] == 66.7
     statuses = {k["name"]: k["status"] for k in data["kpis"]}

@@ -140,7 +140,7 @@ def build_programme(session: Any, folder: Path, *, hr: bool = True) -> dict[str,
         session.add(Checkin(pairing_id=ids[key], scheduled_start=_utc(day), timezone=LONDON,
                             outcome=outcome))
     # Satisfaction: three open answers in January (4, 5, 3: 4.0), four confidential ones in
-    # February (hidden, and so is the overall average: fewer than five confidential).
+    # February, which wait for a fifth (confidential answers count in whole groups of five).
     pulse = FeedbackForm(programme_id=ids["programme"], title="Pulse", questions=[
         FeedbackQuestion(position=1, text="How satisfied are you?", kind=QuestionKind.RATING,
                          scale_max=5, measure="satisfaction")])
@@ -249,17 +249,17 @@ def test_small_programme_kpis_with_values_and_statuses(small_report) -> None:
     # Check-ins: 5 of 7 held = 71.4%, 71% of the way from 50% to 80%: at risk.
     # Managers engaged: measured 55% by hand against 50%: on track.
     # Inactive pairs: none has gone 28 days without a meeting... (p2 met 22 Feb): on track.
-    # Satisfaction: hidden, so no data.
+    # Satisfaction: the three open answers, 4.0 against 4 (February's four wait): on track.
     assert _missing(
         text,
         "Mentees matched (off track): 66.7% against a target of 90%",
         "Check-ins held (at risk): 71.4% against a target of 80%",
         "Managers engaged (on track): 55% against a target of 50%: target met",
         "Inactive pairs (on track): 0 pairs against a target of at most 1 pair",
-        f"{SATISFACTION_KPI} (no data): {HIDDEN_NOTE}",
+        f"{SATISFACTION_KPI} (on track): 4 out of 5 against a target of 4 out of 5: target met",
         # The table: baseline, target, value and status of a KPI side by side.
         "50% 90% 66.7% ● Off track", "50% 80% 71.4% ● At risk", "20% 50% 55% ● On track",
-        "at most ", "● No data",
+        "at most ", "4 out of 5 ● On track",
     ) == []
     assert _missing(text, "Measured by hand: the latest measurement recorded.",
                     "Computed by MentorDesk: mentees matched.") == []
@@ -267,8 +267,7 @@ def test_small_programme_kpis_with_values_and_statuses(small_report) -> None:
 
 def test_small_programme_summary_counts_the_statuses(small_report) -> None:
     _, text = small_report
-    assert _missing(text, "Of its 5 KPIs, 2 are on track, 1 is at risk and 1 is off track; "
-                          "1 has no data yet.",
+    assert _missing(text, "Of its 5 KPIs, 3 are on track, 1 is at risk and 1 is off track.",
                     "Needs attention: Mentees matched (off track) and Check-ins held "
                     "(at risk).",
                     "The programme runs from 11 January 2027 to 30 June 2027.") == []
@@ -370,11 +369,11 @@ def test_hidden_satisfaction_says_why(small_report) -> None:
     _, text = small_report
     assert _missing(
         text,
-        f"{HIDDEN_NOTE} in Feb 2027: a month that includes confidential answers is shown "
-        "only once at least 5 of them are confidential",
+        f"{HIDDEN_NOTE} in Feb 2027: confidential answers count only in whole groups of 5",
         "Jan 2027 3 4",  # January's three open answers: 4.0
         f"Feb 2027 4 {HIDDEN_NOTE}",
-        f"Overall: {HIDDEN_NOTE}.",
+        "Overall: 4 out of 5 (4 out of 5 from 3 responses; 4 confidential answers left out "
+        "until there are 5).",
     ) == []
     assert "4.00" not in text  # nothing lets February's average be worked out
 
@@ -541,7 +540,7 @@ def test_load_report_reads_the_dashboard_as_of_the_day(db, small) -> None:
     with db.Session() as s:
         ctx = load_report(s, small["programme"], today=TODAY)
     assert ctx.as_of == TODAY
-    assert ctx.status_counts() == {kpis.ON_TRACK: 2, kpis.AT_RISK: 1, kpis.OFF_TRACK: 1,
-                                   kpis.NO_DATA: 1}
+    assert ctx.status_counts() == {kpis.ON_TRACK: 3, kpis.AT_RISK: 1, kpis.OFF_TRACK: 1,
+                                   kpis.NO_DATA: 0}
     assert "matched_pct" not in ctx.other_metrics()
     assert "retention_participants_pct" not in ctx.other_metrics()

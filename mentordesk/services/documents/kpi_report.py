@@ -9,7 +9,7 @@ retention and promotion of participants against other employees, training by top
 what each number means.
 
 Figures withheld to protect confidential feedback are printed as "Hidden: fewer than 5
-responses", never as a number or a blank; a missing HR outcomes import is said in words.
+confidential answers", never as a number or a blank; a missing HR outcomes import is said in words.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ from mentordesk.services.kpis import (
 from mentordesk.services.programmes import ProgrammeData, get_programme
 
 TITLE = "KPI report"
-HIDDEN_NOTE = f"Hidden: fewer than {MIN_GROUP} responses"
+HIDDEN_NOTE = f"Hidden: fewer than {MIN_GROUP} confidential answers"
+CONFIDENTIAL_RULE = (f"confidential answers count only in whole groups of {MIN_GROUP}, in the "
+                     "order they came in, so that nobody's answer can be worked out")
 NO_OUTCOMES_NOTE = ("No HR outcomes have been imported yet, so retention and promotion of "
                     "participants cannot be compared with other employees.")
 # A status as printed, and its colour (the same greens, ambers and reds as the app).
@@ -147,7 +149,8 @@ def is_hidden(value: MetricValue | None) -> bool:
 
 
 def metric_text(value: MetricValue, unit: str) -> str:
-    """A metric's value as printed: ``80%``, "Hidden: fewer than 5 responses" or "No data"."""
+    """A metric's value as printed: ``80%``, "Hidden: fewer than 5 confidential answers" or
+    "No data"."""
     if value.value is not None:
         return kpis.format_metric(value.value, unit)
     return HIDDEN_NOTE if is_hidden(value) else "No data"
@@ -170,11 +173,7 @@ def kpi_target_text(kpi: KpiStatus) -> str:
 def kpi_why(ctx: ReportContext, kpi: KpiStatus) -> str:
     """Why the KPI has its status, and where its value comes from."""
     measured = ctx.metrics.get(kpi.metric) if kpi.metric else None
-    if is_hidden(measured):
-        why = (f"{HIDDEN_NOTE}: an average including confidential answers is shown only "
-               f"once at least {MIN_GROUP} of them are confidential.")
-    else:
-        why = kpi.explanation
+    why = f"{HIDDEN_NOTE}: {CONFIDENTIAL_RULE}." if is_hidden(measured) else kpi.explanation
     if kpi.metric and kpi.metric in kpis.METRICS:
         source = f"Computed by MentorDesk: {kpis.METRICS[kpi.metric].label.lower()}."
     else:
@@ -547,9 +546,7 @@ def _section_satisfaction(ctx: ReportContext) -> list[Flowable]:
     hidden = [month_label(m) for m, average, n in months if average is None and n]
     if hidden:
         story.append(layout.para(
-            f"{HIDDEN_NOTE} in {_join(hidden)}: a month that includes confidential answers "
-            f"is shown only once at least {MIN_GROUP} of them are confidential, so that "
-            "nobody's answer can be worked out.", s.small))
+            f"{HIDDEN_NOTE} in {_join(hidden)}: {CONFIDENTIAL_RULE}.", s.small))
     rows = [["Month", "Responses", "Average (1-5)"]]
     rows += [[month_label(m), number(n),
               number(average) if average is not None else HIDDEN_NOTE if n else "No answers"]
@@ -639,10 +636,9 @@ def _section_meaning(ctx: ReportContext) -> list[Flowable]:
         "status but proposed; participants are their mentors and mentees.", s.body),
         layout.bullets(items[:1], s, markup=True)),
         layout.bullets(items[1:], s, markup=True),
-        layout.callout(f"{HIDDEN_NOTE}: a figure that includes confidential feedback is "
-                       f"shown only when at least {MIN_GROUP} of its responses are "
-                       "confidential, so that nobody's answer can be worked out.", s,
-                       ctx.branding)]
+        layout.callout(f"Confidential feedback: {CONFIDENTIAL_RULE}; the rest waits, "
+                       f"and a figure with nothing else to count reads \"{HIDDEN_NOTE}\".",
+                       s, ctx.branding)]
 
 
 REPORT_SECTIONS: tuple[Callable[[ReportContext], list[Flowable]], ...] = (

@@ -492,7 +492,13 @@ class SurveyImportDialog(QDialog):
                                  confidential=confidential, progress=progress,
                                  cancelled=cancelled)
 
-        self.import_task = self._run("Importing responses…", in_transaction(self.db, work),
+        db, store = self.db, in_transaction(self.db, work)
+
+        def backed_up(progress: Progress, cancelled: Cancelled) -> SurveyImportResult:
+            db.backup("pre-import")  # as the CLI import does: the file's data is sacred
+            return store(progress, cancelled)
+
+        self.import_task = self._run("Importing responses…", backed_up,
                                      self._on_import_done, self._on_import_failed,
                                      self._on_import_cancelled)
         self._update_actions()

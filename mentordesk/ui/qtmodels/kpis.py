@@ -36,7 +36,7 @@ from mentordesk.services.kpis import (
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-HIDDEN_NOTE = f"Hidden: fewer than {MIN_GROUP} responses"
+HIDDEN_NOTE = f"Hidden: fewer than {MIN_GROUP} confidential answers"
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ def kpi_tile(kpi: KpiStatus, dashboard: Dashboard,
         detail = "Measured by hand: the latest measurement recorded." if kpi.value is not None \
             else "Measured by hand: no measurement recorded yet."
         description = ""
-    explanation = (f"{HIDDEN_NOTE}: an average including confidential answers is shown only "
-                   f"once at least {MIN_GROUP} of them are confidential." if hidden
+    explanation = (f"{HIDDEN_NOTE}: confidential answers count only in whole groups of "
+                   f"{MIN_GROUP}, so that nobody's answer can be worked out." if hidden
                    else kpi.explanation)
     return Tile(f"kpi:{kpi.kpi_id}", TileKind.KPI, kpi.name, kpi.value,
                 value_text(kpi.value, kpi.unit, hidden=hidden), kpi.unit, target_text(kpi),

@@ -66,7 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from mentordesk.errors import UserError
-from mentordesk.services.documents.wording import long_date
+from mentordesk.services.documents.wording import long_date, month_label
 from mentordesk.services.kpis import (
     AT_RISK,
     METRICS,
@@ -1016,9 +1016,8 @@ class KpisView(AreaView):
         satisfaction = d.satisfaction_by_month
         if satisfaction:
             hidden = [m for m, average, n in satisfaction if average is None and n]
-            note = (f"{HIDDEN_SERIES} in {', '.join(f'{m:%b %Y}' for m in hidden)}: a month "
-                    "with confidential answers shows only once 5 of them are "
-                    "confidential." if hidden else "")
+            note = (f"{HIDDEN_SERIES} in {', '.join(month_label(m) for m in hidden)}: "
+                    "confidential answers count only in whole groups of 5." if hidden else "")
             overall = d.metrics["satisfaction_avg"]
             self.satisfaction_panel.set_chart(
                 satisfaction_chart(satisfaction, colours),
