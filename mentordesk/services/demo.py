@@ -420,10 +420,10 @@ def _add_activity(session: Session, rng: random.Random, programme_id: int,
                 "Honest feedback on my presentation style."]
     # The dashboard's satisfaction and recommendation figures come from these answers.
     form.questions[0].measure = "satisfaction"
-    recommend = FeedbackQuestion(form_id=form.id, position=4, kind=QuestionKind.SCORE,
+    recommend = FeedbackQuestion(position=4, kind=QuestionKind.SCORE,
                                  measure="recommendation", text="How likely are you to "
                                  "recommend the programme to a colleague?")
-    session.add(recommend)
+    form.questions.append(recommend)  # through the form, so its questions stay in step
     session.flush()
     for i, pairing in enumerate(pairings[:6]):
         for person in (pairing.mentor_id, pairing.members[0].mentee_id):

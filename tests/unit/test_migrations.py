@@ -192,6 +192,11 @@ def _demo_at(db_path: Path, revision: str) -> None:
         warnings.filterwarnings("ignore", message=".*expression-based index.*")
         source.reflect(scratch)
         target.reflect(old)
+    # Question kinds the old schema does not know (0006 added them) are left out, with
+    # their answers: the old app could not have had them.
+    kind_length = getattr(target.tables["feedback_question"].c.kind.type, "length", None)
+    new_kinds = {"multi_choice", "score"} if kind_length == 6 else set()
+    left_out: set[int] = set()
     with scratch.connect() as src, old.begin() as dst:
         dst.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         for table in target.sorted_tables:
@@ -201,6 +206,11 @@ def _demo_at(db_path: Path, revision: str) -> None:
             rows = [dict(r._mapping) for r in src.execute(
                 select(*(source.tables[table.name].c[c] for c in columns
                          if c in source.tables[table.name].c)))]
+            if table.name == "feedback_question":
+                left_out |= {r["id"] for r in rows if r["kind"] in new_kinds}
+                rows = [r for r in rows if r["id"] not in left_out]
+            elif table.name == "feedback_answer":
+                rows = [r for r in rows if r["question_id"] not in left_out]
             # A value today's schema may leave empty that the old one required (a meeting
             # in a series has no UID of its own): made up, unique.
             for n, row in enumerate(rows):
