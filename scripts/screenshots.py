@@ -64,6 +64,45 @@ def save_documents(window: MainWindow, out: Path) -> None:
         save(window, out / name)
 
 
+def save_feedback_and_kpis(window: MainWindow, out: Path) -> None:
+    """feedback.png (the mid-programme check's results), feedback-designer.png,
+    feedback-response.png and kpis.png."""
+    from sqlalchemy import select
+
+    from mentordesk.models import FeedbackForm
+    from mentordesk.ui.views.feedback_view import FeedbackView
+    from mentordesk.ui.views.kpis_view import KpisView
+
+    view = window.show_area("feedback")
+    assert isinstance(view, FeedbackView)
+    assert window.db is not None
+    with window.db.Session() as session:  # the demo's form with answers
+        form_id = session.scalar(select(FeedbackForm.id).where(
+            FeedbackForm.title == "Mid-programme check"))
+    if form_id is not None:
+        view.select_form(form_id)
+    wait(300)
+    save(window, out / "feedback.png")
+    designer = view.edit_form()
+    if designer is not None:
+        wait(200)
+        save(designer, out / "feedback-designer.png")
+        designer.reject()
+    entry = view.enter_response()
+    if entry is not None:
+        wait(200)
+        save(entry, out / "feedback-response.png")
+        entry.reject()
+    kpis = window.show_area("kpis")
+    assert isinstance(kpis, KpisView)
+    for _ in range(100):
+        wait(50)
+        if kpis.dashboard is not None:
+            break
+    wait(300)
+    save(window, out / "kpis.png")
+
+
 def main() -> int:
     """Write participants.png, programme.png and participant-dialog.png into OUT_DIR."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
@@ -86,6 +125,7 @@ def main() -> int:
         save(window, out / "programme.png")
         save_pairing(window, out)
         save_documents(window, out)
+        save_feedback_and_kpis(window, out)
         window.show_area("checkins")
         save(window, out / "placeholder.png")
         window.show_area("participants")

@@ -54,8 +54,8 @@ ANONYMOUS = "Nobody in particular (anonymous)"
 # A number chosen must stand out from the others at a glance.
 CHECKED_STYLE = ("QPushButton:checked { background: #2E5E8C; color: white; "
                  "border: 1px solid #23486B; border-radius: 3px; font-weight: bold; }")
-CONFIDENTIAL_NOTE = (f"Counted only in results of at least {MIN_GROUP} confidential "
-                     "responses; never listed or exported one by one, and its comments are "
+CONFIDENTIAL_NOTE = (f"Counted only in whole groups of {MIN_GROUP} confidential "
+                     "answers; never listed or exported one by one, and its comments are "
                      "never shown.")
 
 

@@ -253,8 +253,8 @@ class SurveyImportDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.outcome.hide()
         self.confidential_check = QCheckBox(
-            f"Con&fidential: counted only in results of at least {MIN_GROUP} confidential "
-            "responses; never listed or exported one by one, comments never shown")
+            f"Con&fidential: counted only in whole groups of {MIN_GROUP} confidential "
+            "answers; never listed or exported one by one, comments never shown")
         self.confidential_check.setToolTip("Mark every response imported from this file "
                                            "confidential")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

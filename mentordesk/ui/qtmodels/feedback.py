@@ -172,8 +172,8 @@ class FormsTableModel(RowsTableModel[FormRecord]):
             if column == FormColumn.TITLE and form.introduction:
                 return form.introduction
             if column == FormColumn.RESPONSES and form.confidential_responses:
-                return ("Confidential responses count only in results of at least five of "
-                        "them, and their comments are never shown.")
+                return ("Confidential answers count only in whole groups of five, and their "
+                        "comments are never shown.")
         return None
 
 

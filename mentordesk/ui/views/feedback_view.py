@@ -4,8 +4,8 @@ form selected.
 Reading: the forms come from :func:`~mentordesk.services.feedback.list_form_records`, the
 selected form's results from :func:`~mentordesk.services.feedback.summarise_form` (per
 question: the average, the net promoter score of a 0-10 score, how often each answer was
-given, and the comments of non-confidential responses). Confidential responses count only
-in results of at least five of them; a result hidden says why.
+given, and the comments of non-confidential responses). Confidential answers count only in
+whole groups of five; a result hidden says why.
 
 Writing: designing a form (:mod:`~mentordesk.ui.dialogs.form_designer_dialog`), duplicating
 and deleting one, and typing in a response (:mod:`~mentordesk.ui.dialogs.response_dialog`)
@@ -526,8 +526,8 @@ class FeedbackView(AreaView):
         if summary.confidential_responses:
             hidden = any(q.confidential and (q.hidden or q.included < q.answers)
                          for q in summary.questions if q.kind is not QuestionKind.TEXT)
-            details.append(f"Confidential responses count only in results of at least "
-                           f"{MIN_GROUP} of them; their comments are never shown."
+            details.append(f"Confidential answers count only in whole groups of "
+                           f"{MIN_GROUP}; their comments are never shown."
                            + (" Some results leave them out or are hidden." if hidden
                               else ""))
             tone = "attention" if hidden else "plain"
