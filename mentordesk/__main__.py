@@ -1,7 +1,8 @@
 """Entry point: ``mentordesk`` / ``python -m mentordesk``.
 
 With no sub-command the GUI starts (``--db PATH`` and ``--read-only`` are understood);
-with a sub-command (``mentordesk participants list``...) the CLI runs, without Qt.
+with a sub-command (``mentordesk participants list``...) the CLI runs, without Qt;
+``--smoke-test`` runs :mod:`mentordesk.smoke` (no Qt either) and exits 0 or 1.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 
 GUI_FLAGS = {"--read-only"}
 GUI_OPTIONS = {"--db"}
+SMOKE_FLAG = "--smoke-test"
 
 
 def wants_gui(argv: list[str]) -> bool:
@@ -30,6 +32,10 @@ def wants_gui(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Start the GUI or run a CLI command; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv == [SMOKE_FLAG]:
+        from mentordesk.smoke import run
+
+        return run()
     if wants_gui(argv):
         from mentordesk.app import main as gui_main
 
