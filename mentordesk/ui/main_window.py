@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from mentordesk import APP_NAME, __version__
+from mentordesk import APP_NAME
 from mentordesk.errors import UserError
 from mentordesk.paths import default_db_path
 from mentordesk.ui import opening, prompts
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from mentordesk.db import BackupInfo, Database
+    from mentordesk.ui.dialogs.about_dialog import AboutDialog
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.db: Database | None = None
         self.settings = settings
         self._shut_down = False
+        self.about_dialog: AboutDialog | None = None
         self.tasks = TaskRunner(self)
         self.tasks.busy_changed.connect(self._update_actions)
         self.setWindowIcon(opening.app_icon())
@@ -399,12 +400,13 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help > About."""
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Run a workplace peer-mentoring programme from one offline desktop app: "
-            "participants, pairing, check-ins, feedback, KPIs and recognition.</p>"
-            "<p>Everything stays in one database file on this computer.</p>")
+        from mentordesk.paths import data_dir
+        from mentordesk.ui.dialogs.about_dialog import AboutDialog
+
+        if self.about_dialog is not None:
+            self.about_dialog.deleteLater()
+        self.about_dialog = AboutDialog(data_dir(), self.db.path if self.db else None, self)
+        self.about_dialog.open()
 
     # ------------------------------------------------------------------ closing
 
