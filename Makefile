@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench sysdeps clean
+.PHONY: run test lint bench bundle sysdeps clean
 
 $(STAMP): pyproject.toml
 	@scripts/system-deps.sh
@@ -30,6 +30,11 @@ lint: $(STAMP)
 
 bench: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+# The Linux one-folder bundle (PyInstaller), smoke-tested frozen: installers/README.md.
+bundle: $(STAMP) sysdeps
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+	installers/build_linux.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
