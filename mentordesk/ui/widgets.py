@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -276,3 +284,20 @@ def table_view(model: QAbstractItemModel, *, alternating_rows: bool = False,
     if not highlight_sections:
         view.horizontalHeader().setHighlightSections(False)
     return view
+
+
+def select_source_row(table: QAbstractItemView, proxy: QSortFilterProxyModel,
+                      source_row: int | None, *, add: bool = False) -> bool:
+    """Select (or with ``add``, also select) the row of ``proxy``'s source model shown in
+    ``table``, and scroll to it; False when it is not shown."""
+    if source_row is None:
+        return False
+    index = proxy.mapFromSource(proxy.sourceModel().index(source_row, 0))
+    if not index.isValid():
+        return False
+    flags = QItemSelectionModel.SelectionFlag.Rows | (
+        QItemSelectionModel.SelectionFlag.Select if add
+        else QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    table.selectionModel().setCurrentIndex(index, flags)
+    table.scrollTo(index)
+    return True

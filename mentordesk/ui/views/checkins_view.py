@@ -96,7 +96,7 @@ from mentordesk.ui.qtmodels.checkins import (
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
 from mentordesk.ui.views.base import AreaView, add_shortcut, area_header
-from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
+from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural, select_source_row
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -678,18 +678,7 @@ class CheckinsView(AreaView):
 
     def select_checkin(self, checkin_id: int, *, add: bool = False) -> bool:
         """Select (or with ``add``, also select) meeting ``checkin_id`` if it is shown."""
-        source_row = self.model.row_of(checkin_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        flags = QItemSelectionModel.SelectionFlag.Rows | (
-            QItemSelectionModel.SelectionFlag.Select if add
-            else QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
-        return True
+        return select_source_row(self.table, self.proxy, self.model.row_of(checkin_id), add=add)
 
     def _selected_in(self, table: QTableView) -> object | None:
         rows = table.selectionModel().selectedRows()

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -124,7 +123,7 @@ from mentordesk.ui.qtmodels.pairings import (
 )
 from mentordesk.ui.tasks import Cancelled, Progress, Task, in_transaction
 from mentordesk.ui.views.base import AreaView, area_header
-from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural
+from mentordesk.ui.widgets import MUTED_STYLE, Banner, plural, select_source_row
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -1067,18 +1066,7 @@ class PairingView(AreaView):
 
     def select_pairing(self, pairing_id: int, *, add: bool = False) -> bool:
         """Select (or with ``add``, also select) ``pairing_id`` if it is shown."""
-        source_row = self.model.row_of(pairing_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        flags = QItemSelectionModel.SelectionFlag.Rows | (
-            QItemSelectionModel.SelectionFlag.Select if add
-            else QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
-        return True
+        return select_source_row(self.table, self.proxy, self.model.row_of(pairing_id), add=add)
 
     def select_mentee(self, mentee_id: int) -> bool:
         """Select the pairing of ``mentee_id`` if it is shown."""
