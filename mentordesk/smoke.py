@@ -2,12 +2,15 @@
 
 It opens a temporary database (which runs every migration), loads the demo programme,
 runs a matching, exports the check-in invitations (.ics) and prints the certificates
-(PDF), checking that each output exists and is well-formed. It prints one line per step
-with its time and returns 0, or 1 naming the step that failed.
+(PDF), checking that each output exists and is well-formed; these core steps import no Qt.
+Then the GUI steps (:mod:`mentordesk.ui.smoke_gui`) check Qt's plugins, open the main
+window on that database through every area and render the certificate with QtPdf. It
+prints one line per step with its time and returns 0, or 1 naming the step that failed.
 
 It is the check run on a frozen PyInstaller bundle (installers/build_linux.sh): the steps
-reach the migrations, the bundled fonts, tzdata, ReportLab and the OR-tools solver, so a
-file left out of the bundle shows up here. No Qt is imported, so it needs no screen.
+reach the migrations, the bundled fonts, tzdata, ReportLab, the OR-tools solver and Qt's
+plugins, so a file left out of the bundle shows up here. Without a display it uses Qt's
+offscreen platform.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class _State:
     folder: Path
     db: Database | None = None
     programme_id: int = 0
+    certificate: Path | None = None
     qt_before: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -103,6 +107,7 @@ def _certificates(state: _State) -> str:
     written = path.read_bytes()
     if not written.startswith(b"%PDF-") or b"%%EOF" not in written[-1024:]:
         raise RuntimeError(f"{path.name} is not a complete PDF")
+    state.certificate = path
     return f"{len(written) // 1024} KiB PDF"
 
 
@@ -119,6 +124,27 @@ def _no_qt(state: _State) -> str:
     return "the steps loaded no Qt"
 
 
+def _qt_plugins(_state: _State) -> str:
+    from mentordesk.ui.smoke_gui import check_plugins
+
+    return check_plugins()
+
+
+def _main_window(state: _State) -> str:
+    from mentordesk.ui.smoke_gui import check_main_window
+
+    db, state.db = _database(state), None  # the window closes it
+    return check_main_window(db, state.folder)
+
+
+def _pdf_preview(state: _State) -> str:
+    from mentordesk.ui.smoke_gui import check_pdf
+
+    if state.certificate is None:
+        raise RuntimeError("no certificate was printed")
+    return check_pdf(state.certificate)
+
+
 STEPS: tuple[tuple[str, Callable[[_State], str]], ...] = (
     ("open database", _open_database),
     ("load demo", _load_demo),
@@ -126,6 +152,9 @@ STEPS: tuple[tuple[str, Callable[[_State], str]], ...] = (
     ("export .ics", _export_ics),
     ("certificate PDF", _certificates),
     ("no Qt", _no_qt),
+    ("Qt plugins", _qt_plugins),
+    ("main window", _main_window),
+    ("PDF preview", _pdf_preview),
 )
 
 
