@@ -33,6 +33,10 @@ fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
 command -v qpdf >/dev/null 2>&1 || packages+=(qpdf)
 command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
   || packages+=(poppler-utils)
+# The Linux installer's tests: the menu entry checked by desktop-file-validate, and the
+# shell scripts under installers/linux/ by shellcheck.
+command -v desktop-file-validate >/dev/null 2>&1 || packages+=(desktop-file-utils)
+command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0
