@@ -9,6 +9,7 @@ import sys
 
 from benchmarks import (
     bench_add_participants,
+    bench_bundle,
     bench_certificates,
     bench_circles,
     bench_import,
@@ -26,7 +27,7 @@ def main() -> int:
     results = [bench_add_participants.run(), bench_import.run(), bench_startup.run(),
                bench_scoring.run(), bench_matching.run(), bench_circles.run(),
                bench_pairing.run(), bench_invites.run(), bench_kpis.run(),
-               bench_certificates.run()]
+               bench_certificates.run(), bench_bundle.run()]
     return 0 if all(results) else 1
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mentordesk import APP_NAME, __version__
 from mentordesk.paths import DB_ENV_VAR, log_dir, resolve_db_path
-from mentordesk.ui import crash
+from mentordesk.ui import crash, startup_probe
 from mentordesk.ui.main_window import SETTING_LAST_DB, MainWindow
 from mentordesk.ui.opening import app_icon, open_database
 
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     # loop: the user sees MentorDesk at once, before SQLAlchemy is even imported.
     window = MainWindow(None, settings)
     window.show()
+    startup_probe.install_if_requested(app)
     opened: list[bool] = []
     _FirstPaint(window, lambda: opened.append(
         _open_first_database(window, path, args.read_only)))

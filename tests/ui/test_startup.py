@@ -10,13 +10,13 @@ from unittest.mock import create_autospec
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from mentordesk import app
 from mentordesk.db import Database
 from mentordesk.services.demo import load_demo
-from mentordesk.ui import crash, opening
+from mentordesk.ui import crash, opening, startup_probe
 from mentordesk.ui.main_window import MainWindow
 from mentordesk.ui.views.placeholder_view import PendingView
 from tests.ui.helpers import make_window
@@ -73,3 +73,37 @@ def test_pending_areas_become_real_when_a_database_opens(
     assert not isinstance(window.views["participants"], PendingView)
     assert window.stack.currentWidget() is window.views["participants"]
     assert window.show_area("programme") is window.stack.currentWidget()
+
+
+def test_the_startup_probe_reports_shown_then_ready_and_quits(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    # What the start-up benchmark reads from the frozen bundle and from source alike.
+    monkeypatch.setattr(crash, "install", create_autospec(crash.install))
+    monkeypatch.setattr(app, "setup_logging", create_autospec(app.setup_logging))
+    database = Database.open(db_path)
+    with database.Session.begin() as s:
+        load_demo(s)
+    database.close()
+    monkeypatch.setenv(startup_probe.ENV_VAR, "1")
+    rows: list[int] = []
+    real_ready = startup_probe._ready
+
+    def ready_and_record(window: QMainWindow) -> bool:
+        done = real_ready(window)
+        if done:
+            rows.append(window.views["participants"].model.rowCount())  # type: ignore[attr-defined]
+        return done
+
+    monkeypatch.setattr(startup_probe, "_ready", ready_and_record)
+    assert app.main(["--db", str(db_path)]) == 0  # it quits by itself once ready
+    assert capfd.readouterr().out.splitlines() == ["shown", "ready"]
+    assert rows == [80]  # every demo participant was on screen
+
+
+def test_without_the_variable_the_probe_stays_out(monkeypatch: pytest.MonkeyPatch,
+                                                  qtbot: QtBot) -> None:
+    monkeypatch.delenv(startup_probe.ENV_VAR, raising=False)
+    application = QApplication.instance()
+    assert isinstance(application, QApplication)
+    assert not startup_probe.install_if_requested(application)
