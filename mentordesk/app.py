@@ -29,6 +29,7 @@ from mentordesk.ui.opening import app_icon, open_database
 log = logging.getLogger(__name__)
 
 ORGANISATION = "MentorDesk"
+DESKTOP_FILE_NAME = "mentordesk"  # installers/linux/mentordesk.desktop
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    # Wayland matches windows to the installed mentordesk.desktop by this name (X11 uses the
+    # WM_CLASS "MentorDesk", from the application name: the entry's StartupWMClass).
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(app_icon())
     crash.install()
 

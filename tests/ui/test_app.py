@@ -177,3 +177,18 @@ def test_sigterm_closes_the_window_and_the_database(
     assert app.main(["--db", str(db_path)]) == 0  # a logout, not a crash
     Database.open(db_path).close(backup=False)  # the lock was released
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_the_linux_menu_entry_names_the_windows_the_app_makes() -> None:
+    # A desktop shows the menu entry's icon and groups the windows under it only when
+    # these match: the .desktop file's name (Wayland's app id) and StartupWMClass (X11).
+    import configparser
+
+    from mentordesk import APP_NAME
+
+    entry_file = (Path(__file__).resolve().parents[2] / "installers" / "linux"
+                  / f"{app.DESKTOP_FILE_NAME}.desktop")
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read_string(entry_file.read_text(encoding="utf-8"))
+    assert entry["Desktop Entry"]["StartupWMClass"] == APP_NAME
+    assert entry["Desktop Entry"]["Icon"] == app.DESKTOP_FILE_NAME

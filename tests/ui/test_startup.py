@@ -99,6 +99,8 @@ def test_the_startup_probe_reports_shown_then_ready_and_quits(
     assert app.main(["--db", str(db_path)]) == 0  # it quits by itself once ready
     assert capfd.readouterr().out.splitlines() == ["shown", "ready"]
     assert rows == [80]  # every demo participant was on screen
+    # The names the desktop matches with the installed menu entry (see test_app).
+    assert QApplication.desktopFileName() == app.DESKTOP_FILE_NAME
 
 
 def test_without_the_variable_the_probe_stays_out(monkeypatch: pytest.MonkeyPatch,
