@@ -9,6 +9,13 @@ PYTHON=${PYTHON:-.venv/bin/python}
 "$PYTHON" -m PyInstaller --noconfirm --clean --distpath dist --workpath build \
     installers/mentordesk.spec
 
+echo "--- stripping debugging symbols"
+# Not the libraries auditwheel vendored into <package>.libs/ folders (numpy.libs, ...):
+# patchelf rewrote them, and binutils' strip then leaves them unloadable ("ELF load command
+# address/offset not page-aligned"). OR-tools' own ortools/.libs strips cleanly.
+find dist/mentordesk -type f -name '*.so*' -not -regex '.*/[^/]+\.libs/.*' \
+    -exec strip --strip-unneeded {} +
+
 echo "--- frozen smoke test"
 time dist/mentordesk/mentordesk --smoke-test
 
