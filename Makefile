@@ -31,10 +31,14 @@ lint: $(STAMP)
 bench: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
-# The Linux one-folder bundle (PyInstaller), smoke-tested frozen: installers/README.md.
+# The Linux one-folder bundle (PyInstaller) and its AppDir, smoke-tested frozen, also on an
+# X server (Xvfb), installed and uninstalled: installers/README.md.
 bundle: $(STAMP) sysdeps
+	@scripts/system-deps.sh --bundle
 	$(BIN)/python -m pip install --quiet -e ".[build]"
 	installers/build_linux.sh
+	installers/linux/build_appimage.sh
+	dist/MentorDesk.AppDir/AppRun --smoke-test
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 # Install the system packages MentorDesk needs on Debian/Ubuntu, only when missing:
 # Python's venv module, and the libraries Qt loads (also for headless tests).
 # Safe to run again; does nothing on a machine that already has everything.
+# With --bundle, also what building and checking the PyInstaller bundle needs.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
@@ -37,6 +38,12 @@ command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
 # shell scripts under installers/linux/ by shellcheck.
 command -v desktop-file-validate >/dev/null 2>&1 || packages+=(desktop-file-utils)
 command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
+# --bundle (make bundle): binutils' strip and readelf for the bundle, and an X server
+# (Xvfb) to smoke-test the frozen app on Qt's xcb platform as a desktop runs it.
+if [ "${1:-}" = "--bundle" ]; then
+  command -v strip >/dev/null 2>&1 && command -v readelf >/dev/null 2>&1 || packages+=(binutils)
+  command -v xvfb-run >/dev/null 2>&1 || packages+=(xvfb xauth)
+fi
 
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0
