@@ -20,6 +20,10 @@
 ; The user's data (database and backups) lives in %LOCALAPPDATA%\MentorDesk, outside {app},
 ; and is never touched by this script: uninstalling removes the program only.
 
+; x64compatible (below) arrived in Inno Setup 6.3.
+#if VER < EncodeVer(6,3,0)
+  #error Inno Setup 6.3 or later is needed to compile this script
+#endif
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=<__version__ of mentordesk\__init__.py> mentordesk.iss
 #endif
