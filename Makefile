@@ -25,7 +25,7 @@ test: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check mentordesk tests benchmarks scripts
+	$(BIN)/ruff check mentordesk tests benchmarks scripts installers
 	$(BIN)/mypy mentordesk
 
 bench: $(STAMP) sysdeps
