@@ -1,7 +1,7 @@
 """Start-up timing for benchmarks: ``MENTORDESK_STARTUP_PROBE=1 mentordesk --db PATH``.
 
 With that variable set, the GUI prints ``shown`` when its main window first paints and
-``ready`` once the participants are on screen, then quits (exit 0). It is how
+``ready`` once the participants are on screen, then closes the window (exit 0). It is how
 ``benchmarks/bench_startup.py`` times the app from source and as a frozen bundle by the
 same measure, from outside the process; nothing else uses it.
 """
@@ -38,7 +38,9 @@ class _Probe(QObject):
         windows = [w for w in self.app.topLevelWidgets() if isinstance(w, QMainWindow)]
         if self.shown and windows and all(_ready(w) for w in windows):
             print("ready", flush=True)
-            self.app.quit()
+            self.app.removeEventFilter(self)
+            for window in windows:  # as the user would: the last window closed ends the app
+                window.close()
             return
         QTimer.singleShot(POLL_MS, self._poll)
 
