@@ -2,7 +2,8 @@
 
 With no sub-command the GUI starts (``--db PATH`` and ``--read-only`` are understood);
 with a sub-command (``mentordesk participants list``...) the CLI runs, without Qt;
-``--smoke-test`` runs :mod:`mentordesk.smoke` (no Qt either) and exits 0 or 1.
+``--smoke-test`` runs :mod:`mentordesk.smoke` (the core, then the GUI offscreen when there is
+no display) and exits 0 or 1.
 """
 
 from __future__ import annotations
