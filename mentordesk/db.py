@@ -43,7 +43,7 @@ from mentordesk.errors import (
     MigrationError,
 )
 from mentordesk.migrations import HEAD_REVISION
-from mentordesk.paths import backup_dir_for, ensure_private_dir
+from mentordesk.paths import backup_dir_for, ensure_private_dir, migrations_path
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -350,7 +350,7 @@ def _alembic_config(connection: Any = None) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+    cfg.set_main_option("script_location", str(migrations_path()))
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -74,8 +74,20 @@ def ensure_private_dir(path: Path) -> None:
             os.chmod(folder, 0o700)
 
 
-def resource_path(*parts: str) -> Path:
-    """Path of a bundled resource, from a source checkout or a PyInstaller bundle."""
+def app_root() -> Path:
+    """The folder the app's own files are under, wherever it runs: the PyInstaller bundle's
+    folder when frozen (``sys._MEIPASS``), else the folder holding the ``mentordesk``
+    package (the source checkout). Every file the app reads at run time is found from
+    here, so a bundle only has to keep the same layout (installers/mentordesk.spec)."""
     bundle = getattr(sys, "_MEIPASS", None)
-    base = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
-    return base.joinpath("resources", *parts)
+    return Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+
+
+def resource_path(*parts: str) -> Path:
+    """Path of a bundled resource (fonts, icons, handbook texts, form templates)."""
+    return app_root().joinpath("resources", *parts)
+
+
+def migrations_path() -> Path:
+    """The Alembic scripts (env.py, versions/), which Alembic reads as files."""
+    return app_root() / "mentordesk" / "migrations"
