@@ -30,12 +30,24 @@ def wants_gui(argv: list[str]) -> bool:
     return True
 
 
+def attach_console() -> None:
+    """The Windows bundle is a windowed program with no standard output: when started from
+    a console (``mentordesk.exe --smoke-test`` in cmd or PowerShell), write to that one."""
+    if sys.platform != "win32" or sys.stdout is not None:
+        return
+    import ctypes
+
+    if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the GUI or run a CLI command; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     if argv == [SMOKE_FLAG]:
         from mentordesk.smoke import run
 
+        attach_console()
         return run()
     if wants_gui(argv):
         from mentordesk.app import main as gui_main

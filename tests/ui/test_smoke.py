@@ -117,3 +117,46 @@ def test_the_gui_steps_open_every_area_and_render_the_certificate() -> None:
         "main window"]
     pages = int(lines["PDF preview"].split("s  ")[1].split()[0])
     assert pages == 16  # one certificate per person in the demo's pairs, as printed
+
+
+class _Kernel32:
+    def __init__(self, attached: bool) -> None:
+        self.attached = attached
+        self.calls: list[int] = []
+
+    def AttachConsole(self, pid: int) -> int:  # the Win32 function's name
+        self.calls.append(pid)
+        return int(self.attached)
+
+
+@pytest.mark.parametrize("started_from_a_console", [True, False])
+def test_the_windowed_windows_exe_prints_to_the_console_it_was_started_from(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, started_from_a_console: bool) -> None:
+    import ctypes
+    from types import SimpleNamespace
+
+    from mentordesk import __main__ as entry
+
+    kernel32 = _Kernel32(started_from_a_console)
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=kernel32), raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "stdout", None)  # what a windowed PyInstaller exe has
+    monkeypatch.chdir(tmp_path)  # "CONOUT$" is the console on Windows, a file here
+    entry.attach_console()
+    assert kernel32.calls == [-1]  # the parent process's console
+    if started_from_a_console:
+        assert sys.stdout is not None
+        print("smoke test passed", file=sys.stdout, flush=True)
+        sys.stdout.close()
+        assert (tmp_path / "CONOUT$").read_text(encoding="utf-8") == "smoke test passed\n"
+    else:  # double-clicked: nowhere to print, and no error either
+        assert sys.stdout is None
+
+
+def test_a_program_with_an_output_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentordesk import __main__ as entry
+
+    before = sys.stdout
+    monkeypatch.setattr(sys, "platform", "win32")  # a console exe (or Linux, macOS)
+    entry.attach_console()
+    assert sys.stdout is before
