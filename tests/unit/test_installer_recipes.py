@@ -1,7 +1,8 @@
 """The Windows and macOS installer recipes and the CI workflow agree with the project.
 
-Nothing here can build a Windows or macOS installer (no such machine runs the tests). What
-can drift on any machine is checked instead: the files the recipes name exist, the names
+Nothing here can build a Windows or macOS installer on its own (no such machine runs the
+tests; the Wine check below runs only where wine and Inno Setup are installed). What can
+drift on any machine is checked instead: the files the recipes name exist, the names
 they produce are the names CI uploads, they read the version the package declares, the
 Inno Setup script keeps its upgrade identity and never deletes the user's data, and the
 shell script is valid.
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "installers.yml"
 ISS = ROOT / "installers" / "windows" / "mentordesk.iss"
 BUILD_WINDOWS = ROOT / "installers" / "windows" / "build_windows.ps1"
+CHECK_UNDER_WINE = ROOT / "installers" / "windows" / "check_under_wine.sh"
 BUILD_MACOS = ROOT / "installers" / "macos" / "build_macos.sh"
 BUILD_LINUX = ROOT / "installers" / "build_linux.sh"
 ENTITLEMENTS = ROOT / "installers" / "macos" / "entitlements.plist"
@@ -298,6 +300,21 @@ def test_build_macos_sh_is_valid_bash() -> None:
 def test_build_macos_sh_passes_shellcheck() -> None:
     result = subprocess.run(["shellcheck", str(BUILD_MACOS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_check_under_wine_sh_passes_shellcheck() -> None:
+    result = subprocess.run(["shellcheck", str(CHECK_UNDER_WINE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(not (shutil.which("wine") and os.environ.get("INNOSETUP_DIR")),
+                    reason="needs wine and INNOSETUP_DIR (installers/windows/check_under_wine.sh)")
+def test_the_setup_installs_upgrades_and_uninstalls_under_wine() -> None:
+    # About a minute: compiles the .iss up to five times and runs Setup and the uninstaller
+    # in a fresh Wine prefix, with a fake bundle.
+    result = subprocess.run([str(CHECK_UNDER_WINE)], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
 
 
 def test_build_windows_ps1_parses() -> None:
