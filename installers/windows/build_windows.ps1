@@ -30,9 +30,11 @@ Environment (all optional):
 With either certificate set, mentordesk.exe is signed here, and Setup and its uninstaller are
 signed by ISCC through the .iss's SignTool (signtool.exe from the Windows SDK is required).
 
-NEVER RUN: written without a Windows machine (no Windows, Wine or PowerShell where it was
-made). The commands follow the documented behaviour of PyInstaller, Inno Setup's ISCC and
-signtool, but the first real run may still find mistakes.
+NEVER RUN: written without a Windows machine or PowerShell. The commands follow the
+documented behaviour of PyInstaller, Inno Setup's ISCC and signtool, but the first real run
+may still find mistakes. Only its ISCC command line was tried, under Wine, by
+installers\windows\check_under_wine.sh: the /DAppVersion and /DAppNumericVersion defines, and
+a sign tool line worded as ConvertTo-InnoSignWord words it (with another signer than signtool).
 #>
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest

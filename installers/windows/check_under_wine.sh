@@ -4,7 +4,8 @@
 #
 # The bundle is FAKE: a tiny Windows exe (a copy of the Wine prefix's own hostname.exe, which
 # exits 0) named mentordesk.exe and a few placeholder files in _internal\. What this checks is
-# the installer recipe, not MentorDesk: that the script compiles without warnings, where
+# the installer recipe, not MentorDesk: that the script compiles without warnings (also for a
+# pre-release version, given AppNumericVersion as build_windows.ps1 gives it), where
 # files, shortcuts and the uninstall registry key land, that an upgrade reuses the folder and
 # empties _internal\ of the previous version's files, and that uninstalling removes the
 # program but keeps the user's data folder (%LOCALAPPDATA%\MentorDesk).
@@ -347,6 +348,19 @@ EOF
   check "and it uninstalled" absent "$program_files/MentorDesk"
 }
 signing
+
+# --- a pre-release version: build_windows.ps1 passes its leading numbers as AppNumericVersion,
+# since the exe's version resource takes numbers only.
+echo "--- version defines"
+compile "$iss" 0.3.0rc1 "$work/out/rc" /DAppNumericVersion=0.3.0
+rc_log=$work/out/rc-without-numeric.log
+if (cd "$src" && wine "$iscc" /DAppVersion=0.3.0rc1 "/O$(win_path "$work/out/rc")" \
+    "${iss//\//\\}") >"$rc_log" 2>&1; then
+  check "without AppNumericVersion, ISCC refuses 0.3.0rc1" false
+else
+  check "without AppNumericVersion, ISCC refuses 0.3.0rc1 (VersionInfoVersion)" \
+    grep -q 'directive "VersionInfoVersion" is invalid' "$rc_log"
+fi
 
 if ((failures)); then
   echo "--- $failures check(s) FAILED (KEEP_WORK=1 keeps the logs)"

@@ -311,7 +311,7 @@ def test_check_under_wine_sh_passes_shellcheck() -> None:
 @pytest.mark.skipif(not (shutil.which("wine") and os.environ.get("INNOSETUP_DIR")),
                     reason="needs wine and INNOSETUP_DIR (installers/windows/check_under_wine.sh)")
 def test_the_setup_installs_upgrades_and_uninstalls_under_wine() -> None:
-    # About a minute: compiles the .iss up to five times and runs Setup and the uninstaller
+    # About a minute: compiles the .iss up to seven times and runs Setup and the uninstaller
     # in a fresh Wine prefix, with a fake bundle.
     result = subprocess.run([str(CHECK_UNDER_WINE)], capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
