@@ -13,7 +13,9 @@ if ! "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then
   packages+=("python${ver}-venv")
 fi
 
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# grep reads all its input (no -q): with pipefail, a grep -q that stops at the first match
+# makes the writer die of SIGPIPE, and the pipeline then fails although the match was found.
+have_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
 # Qt's offscreen and xcb platforms, fonts and the libraries PySide6's wheels expect.
 declare -A libs=(
   [libEGL.so.1]=libegl1 [libGL.so.1]=libgl1 [libxkbcommon.so.0]=libxkbcommon0
@@ -28,7 +30,7 @@ declare -A libs=(
 for lib in "${!libs[@]}"; do
   have_lib "$lib" || packages+=("${libs[$lib]}")
 done
-fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -i dejavu >/dev/null || packages+=(fonts-dejavu-core)
 # The printed documents' tests check PDFs with independent tools: qpdf --check, and
 # poppler's pdftotext (text and fonts) and pdftoppm (pages rendered to images).
 command -v qpdf >/dev/null 2>&1 || packages+=(qpdf)
@@ -57,5 +59,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "Installing system packages: ${packages[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# A repository that cannot be reached (an unrelated one, say) should not stop the install:
+# apt then uses the package lists it already has.
+$SUDO apt-get update -qq || echo "apt-get update failed for some repositories; using the package lists already here" >&2
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
