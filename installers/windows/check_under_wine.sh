@@ -183,7 +183,7 @@ setup() {
   wine_wait "$(win_path "$exe")" /VERYSILENT /SUPPRESSMSGBOXES "/LOG=$(win_path "$log")" "$@" \
     >/dev/null 2>&1
 }
-log_has() { tr -d '\r' <"$work/logs/$1.log" | grep -qF -- "$2"; }
+log_has() { tr -d '\r' <"$work/logs/$1.log" | grep -F -- "$2" >/dev/null; }
 files() { local f; for f; do [[ -f $f ]] || return 1; done; }
 absent() { local f; for f; do [[ ! -e $f ]] || return 1; done; }
 runs() { wine_wait "$1" >/dev/null 2>&1; }
